@@ -1,0 +1,36 @@
+// Logging: winston, one JSON object per line on stdout (the contract the tests
+// and scenarios read), or colored human lines with LOG_FORMAT=pretty.
+// Every line has timestamp, level, service, pattern, event and message.
+import winston from "winston"
+
+export type LogFormat = "json" | "pretty"
+export type Fields = Record<string, unknown>
+
+export interface EventLog {
+  info(event: string, message: string, fields?: Fields): void
+  warn(event: string, message: string, fields?: Fields): void
+  error(event: string, message: string, fields?: Fields): void
+  debug(event: string, message: string, fields?: Fields): void
+}
+
+const pretty = winston.format.printf(({ timestamp, level, service, event, message, ...rest }) => {
+  delete rest.pattern
+  const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : ""
+  return `${String(timestamp)} ${level} [${String(service)}] ${String(event)}: ${String(message)}${extra}`
+})
+
+export function createLog(service: string, pattern: string, format: LogFormat, level = "info"): EventLog {
+  const logger = winston.createLogger({
+    level,
+    defaultMeta: { service, pattern },
+    format:
+      format === "json"
+        ? winston.format.combine(winston.format.timestamp(), winston.format.json())
+        : winston.format.combine(winston.format.timestamp(), winston.format.colorize(), pretty),
+    transports: [new winston.transports.Console()],
+  })
+  const write = (level: string) => (event: string, message: string, fields: Fields = {}) => {
+    logger.log({ ...fields, level, event, message })
+  }
+  return { info: write("info"), warn: write("warn"), error: write("error"), debug: write("debug") }
+}

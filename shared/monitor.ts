@@ -1,0 +1,30 @@
+// Socket monitor events, logged as `socket.<type>` (socket.connect:retry,
+// socket.disconnect, socket.handshake, socket.accept, ...): the reconnects,
+// retries and handshakes that ZeroMQ does silently become visible in the logs.
+import type { Socket } from "zeromq"
+import type { EventLog, Fields } from "./logger.js"
+
+// Failed handshakes on a bound socket mean a peer sent bytes that are not ZMTP
+// or that a socket of this type does not accept: that is bad input too.
+const HANDSHAKE_FAILURES = new Set(["handshake:error:protocol", "handshake:error:other"])
+
+export function logSocketEvents(socket: Socket, role: string, log: EventLog): void {
+  void (async () => {
+    try {
+      for await (const event of socket.events) {
+        const fields: Fields = { socket: role }
+        if ("address" in event) fields.address = event.address
+        if ("interval" in event) fields.interval = event.interval
+        if ("error" in event) fields.error = event.error.message
+        const level = event.type.includes("error") ? "warn" : "info"
+        const where = "address" in event ? ` ${event.address}` : ""
+        log[level](`socket.${event.type}`, `${role} ${event.type}${where}`, fields)
+        if (HANDSHAKE_FAILURES.has(event.type)) {
+          log.warn("bad-message", `${role}: handshake failed with a peer that does not speak ZMTP for this socket type`, { ...fields, reason: fields.error })
+        }
+      }
+    } catch {
+      // The observer ends with the socket: nothing left to report.
+    }
+  })()
+}

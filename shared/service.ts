@@ -1,0 +1,122 @@
+// The life of every service: read config -> make sockets -> loop -> close on
+// signal. This module owns the parts that are the same everywhere: the common
+// settings, the logger, the periodic `stats` line, and a shutdown that closes
+// sockets with a bounded linger and exits 0 within two seconds.
+import { hostname } from "node:os"
+import { setTimeout as sleep } from "node:timers/promises"
+import { ConfigError, boolean, integer, loadEnvFile, oneOf, parseConfig, text, type ConfigOf, type Spec } from "./config.js"
+import { createLog, type EventLog, type Fields } from "./logger.js"
+
+export const commonSpec = {
+  SERVICE_NAME: text(hostname()),
+  LOG_FORMAT: oneOf(["json", "pretty"] as const, "json"),
+  LOG_LEVEL: oneOf(["error", "warn", "info", "debug"] as const, "info"),
+  LOG_MESSAGES: boolean(true),
+  STATS_INTERVAL_MS: integer(5000, { min: 100, max: 3_600_000 }),
+  SHUTDOWN_LINGER_MS: integer(500, { min: 0, max: 1500 }),
+  MAX_MESSAGE_BYTES: integer(1_048_576, { min: 64, max: 268_435_456 }),
+  RECONNECT_INTERVAL_MS: integer(100, { min: 1, max: 600_000 }),
+  RECONNECT_MAX_INTERVAL_MS: integer(0, { min: 0, max: 600_000 }),
+  HEARTBEAT_INTERVAL_MS: integer(0, { min: 0, max: 600_000 }),
+  HEARTBEAT_TIMEOUT_MS: integer(0, { min: 0, max: 600_000 }),
+  HEARTBEAT_TTL_MS: integer(0, { min: 0, max: 6_553_500 }),
+  SEND_HWM: integer(1000, { min: 0, max: 10_000_000 }),
+  RECEIVE_HWM: integer(1000, { min: 0, max: 10_000_000 }),
+}
+
+export type CommonConfig = ConfigOf<typeof commonSpec>
+
+/** The whole process must be gone this long after SIGTERM, whatever hangs. */
+const EXIT_DEADLINE_MS = 1800
+
+export interface Service<C> {
+  readonly name: string
+  readonly pattern: string
+  readonly config: C & CommonConfig
+  readonly log: EventLog
+  /** Aborted when a stop signal arrives: loops end, sleeps wake up. */
+  readonly signal: AbortSignal
+  readonly stopping: boolean
+  /** Runs at shutdown, in registration order (typically: close the sockets). */
+  onStop(hook: () => void | Promise<void>): void
+  /** Fields of the periodic and final `stats` lines. */
+  reportStats(fields: () => Fields): void
+  /** Logs per-message lines (sent/received) only when LOG_MESSAGES allows. */
+  message(event: "sent" | "received", message: string, fields: Fields): void
+  /** Sleeps, waking early (without throwing) when the service stops. */
+  pause(ms: number): Promise<void>
+  /** Stops the service as a signal would (used when a loop fails for good). */
+  stop(reason: string): Promise<never>
+}
+
+export function startService<S extends Spec>(pattern: string, spec: S, env: NodeJS.ProcessEnv = process.env): Service<ConfigOf<S>> {
+  loadEnvFile()
+  let config: ConfigOf<S> & CommonConfig
+  try {
+    config = { ...parseConfig(commonSpec, env), ...parseConfig(spec, env) }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      // One line, then out: a misconfigured service must not half-start.
+      process.stderr.write(`config error: ${error.message}\n`)
+      process.exit(2)
+    }
+    throw error
+  }
+
+  const log = createLog(config.SERVICE_NAME, pattern, config.LOG_FORMAT, config.LOG_LEVEL)
+  const controller = new AbortController()
+  const hooks: Array<() => void | Promise<void>> = []
+  let statsFields: () => Fields = () => ({})
+  let stopping = false
+
+  const writeStats = () => log.info("stats", "totals", statsFields())
+  const statsTimer = setInterval(writeStats, config.STATS_INTERVAL_MS)
+
+  async function stop(reason: string): Promise<never> {
+    if (!stopping) {
+      stopping = true
+      const deadline = setTimeout(() => {
+        log.warn("shutdown", `forced exit: shutdown did not finish within ${EXIT_DEADLINE_MS} ms`, { reason })
+        process.exit(0)
+      }, EXIT_DEADLINE_MS)
+      deadline.unref()
+      clearInterval(statsTimer)
+      controller.abort()
+      for (const hook of hooks) {
+        try {
+          await hook()
+        } catch (error) {
+          log.warn("shutdown", `stop hook failed: ${String(error)}`)
+        }
+      }
+      writeStats()
+      log.info("shutdown", `stopped (${reason})`, { reason })
+      process.exit(0)
+    }
+    return new Promise<never>(() => {})
+  }
+
+  for (const name of ["SIGTERM", "SIGINT"] as const) process.on(name, () => void stop(name))
+  process.on("uncaughtException", error => {
+    log.error("crash", `uncaught exception: ${error.stack ?? String(error)}`)
+    process.exit(1)
+  })
+
+  return {
+    name: config.SERVICE_NAME,
+    pattern,
+    config,
+    log,
+    signal: controller.signal,
+    get stopping() {
+      return stopping
+    },
+    onStop: hook => void hooks.push(hook),
+    reportStats: fields => void (statsFields = fields),
+    message(event, message, fields) {
+      if (config.LOG_MESSAGES) log.info(event, message, fields)
+    },
+    pause: ms => sleep(ms, undefined, { signal: controller.signal }).catch(() => undefined),
+    stop,
+  }
+}
