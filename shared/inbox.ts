@@ -2,7 +2,7 @@
 // the envelope contract (bad input is logged as `bad-message` and counted, never
 // thrown), feed the producer's sequence to a tracker, and log what the tracker
 // saw: `joined`, `producer-restart`, `gap`, `duplicate`, `out-of-order`, `late`.
-import { decodeEnvelope, type Envelope } from "./envelope.js"
+import { decodeEnvelope, type Decoded } from "./envelope.js"
 import type { Fields } from "./logger.js"
 import { formatRanges, SequenceTracker, type Observation } from "./sequence.js"
 import type { Service } from "./service.js"
@@ -31,32 +31,24 @@ export class Inbox {
     this.service.log.warn("bad-message", `rejected a malformed message: ${reason}`, { reason, ...fields })
   }
 
-  /** Validates the frames; returns the envelope, or undefined after logging why not. */
-  open(frames: Buffer[], shape: Shape): Envelope | undefined {
+  /** Validates the frames; a rejection is logged and counted before it is returned. */
+  open(frames: Buffer[], shape: Shape): Decoded {
     const sender = shape.sender === undefined ? {} : { sender: shape.sender }
     const size = frames.reduce((sum, frame) => sum + frame.length, 0)
     const max = this.service.config.MAX_MESSAGE_BYTES
-    if (frames.length !== shape.frames) {
-      this.reject(`expected ${shape.frames} frame(s), got ${frames.length}`, { ...sender, frames: frames.length, bytes: size })
-      return undefined
-    }
-    if (size > max) {
-      this.reject(`message of ${size} bytes exceeds MAX_MESSAGE_BYTES=${max}`, { ...sender, bytes: size })
-      return undefined
-    }
-    const decoded = decodeEnvelope(frames[frames.length - 1], max)
-    if (!decoded.ok) {
-      this.reject(decoded.reason, { ...sender, bytes: size })
-      return undefined
-    }
-    return decoded.envelope
+    let decoded: Decoded
+    if (frames.length !== shape.frames) decoded = { ok: false, reason: `expected ${shape.frames} frame(s), got ${frames.length}` }
+    else if (size > max) decoded = { ok: false, reason: `message of ${size} bytes exceeds MAX_MESSAGE_BYTES=${max}` }
+    else decoded = decodeEnvelope(frames[frames.length - 1], max)
+    if (!decoded.ok) this.reject(decoded.reason, { ...sender, frames: frames.length, bytes: size })
+    return decoded
   }
 
   /** Validates and tracks the producer's sequence. */
-  accept(frames: Buffer[], shape: Shape): Envelope | undefined {
-    const envelope = this.open(frames, shape)
-    if (envelope) this.track(this.tracker, envelope.producer, envelope.incarnation, envelope.seq)
-    return envelope
+  accept(frames: Buffer[], shape: Shape): Decoded {
+    const decoded = this.open(frames, shape)
+    if (decoded.ok) this.track(this.tracker, decoded.envelope.producer, decoded.envelope.incarnation, decoded.envelope.seq)
+    return decoded
   }
 
   /** Feeds one number to a tracker (this inbox's own, or another stream's) and logs what it saw. */
@@ -71,7 +63,7 @@ export class Inbox {
 
   private report(o: Observation, what: string): void {
     const log = this.service.log
-    const where = { producer: o.producer, incarnation: o.incarnation }
+    const where = { producer: o.producer, incarnation: o.incarnation, stream: what }
     switch (o.kind) {
       case "in-order":
         return

@@ -8,23 +8,21 @@ import type { EventLog, Fields } from "./logger.js"
 // or that a socket of this type does not accept: that is bad input too.
 const HANDSHAKE_FAILURES = new Set(["handshake:error:protocol", "handshake:error:other"])
 
-export function logSocketEvents(socket: Socket, role: string, log: EventLog): void {
-  void (async () => {
-    try {
-      for await (const event of socket.events) {
-        const fields: Fields = { socket: role }
-        if ("address" in event) fields.address = event.address
-        if ("interval" in event) fields.interval = event.interval
-        if ("error" in event) fields.error = event.error.message
-        const level = event.type.includes("error") ? "warn" : "info"
-        const where = "address" in event ? ` ${event.address}` : ""
-        log[level](`socket.${event.type}`, `${role} ${event.type}${where}`, fields)
-        if (HANDSHAKE_FAILURES.has(event.type)) {
-          log.warn("bad-message", `${role}: handshake failed with a peer that does not speak ZMTP for this socket type`, { ...fields, reason: fields.error })
-        }
+export async function logSocketEvents(socket: Socket, role: string, log: EventLog): Promise<void> {
+  try {
+    for await (const event of socket.events) {
+      const fields: Fields = { socket: role }
+      if ("address" in event) fields.address = event.address
+      if ("interval" in event) fields.interval = event.interval
+      if ("error" in event) fields.error = event.error.message
+      const level = event.type.includes("error") ? "warn" : "info"
+      const where = "address" in event ? ` ${event.address}` : ""
+      log[level](`socket.${event.type}`, `${role} ${event.type}${where}`, fields)
+      if (HANDSHAKE_FAILURES.has(event.type)) {
+        log.warn("bad-message", `${role}: handshake failed with a peer that does not speak ZMTP for this socket type`, { ...fields, reason: fields.error })
       }
-    } catch {
-      // The observer ends with the socket: nothing left to report.
     }
-  })()
+  } catch {
+    // The observer ends with the socket: nothing left to report.
+  }
 }

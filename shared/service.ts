@@ -37,8 +37,8 @@ export interface Service<C> {
   /** Aborted when a stop signal arrives: loops end, sleeps wake up. */
   readonly signal: AbortSignal
   readonly stopping: boolean
-  /** Runs at shutdown, in registration order (typically: close the sockets). */
-  onStop(hook: () => void | Promise<void>): void
+  /** Runs at shutdown, in registration order (typically: close the sockets); returns a remover. */
+  onStop(hook: () => void | Promise<void>): () => void
   /** Fields of the periodic and final `stats` lines. */
   reportStats(fields: () => Fields): void
   /** Logs per-message lines (sent/received) only when LOG_MESSAGES allows. */
@@ -65,7 +65,7 @@ export function startService<S extends Spec>(pattern: string, spec: S, env: Node
 
   const log = createLog(config.SERVICE_NAME, pattern, config.LOG_FORMAT, config.LOG_LEVEL)
   const controller = new AbortController()
-  const hooks: Array<() => void | Promise<void>> = []
+  const hooks = new Set<() => void | Promise<void>>()
   let statsFields: () => Fields = () => ({})
   let stopping = false
 
@@ -111,7 +111,10 @@ export function startService<S extends Spec>(pattern: string, spec: S, env: Node
     get stopping() {
       return stopping
     },
-    onStop: hook => void hooks.push(hook),
+    onStop(hook) {
+      hooks.add(hook)
+      return () => void hooks.delete(hook)
+    },
     reportStats: fields => void (statsFields = fields),
     message(event, message, fields) {
       if (config.LOG_MESSAGES) log.info(event, message, fields)

@@ -5,8 +5,15 @@ import type { Socket } from "zeromq"
 import { logSocketEvents } from "./monitor.js"
 import type { CommonConfig, Service } from "./service.js"
 
-export function socketOptions(config: CommonConfig) {
+type Direction = "send" | "receive" | "both"
+
+export function socketOptions(config: CommonConfig, direction: Direction) {
+  // zeromq.js sockets are sealed: a send-only socket has no receive options.
+  const send = direction !== "receive" ? { sendHighWaterMark: config.SEND_HWM } : {}
+  const receive = direction !== "send" ? { receiveHighWaterMark: config.RECEIVE_HWM } : {}
   return {
+    ...send,
+    ...receive,
     // A bounded linger: a closing socket drops what it could not send in time,
     // so no process hangs at exit on messages for a peer that is gone.
     linger: config.SHUTDOWN_LINGER_MS,
@@ -17,29 +24,30 @@ export function socketOptions(config: CommonConfig) {
     heartbeatInterval: config.HEARTBEAT_INTERVAL_MS,
     heartbeatTimeout: config.HEARTBEAT_TIMEOUT_MS,
     heartbeatTimeToLive: config.HEARTBEAT_TTL_MS,
-    sendHighWaterMark: config.SEND_HWM,
-    receiveHighWaterMark: config.RECEIVE_HWM,
   }
 }
 
-/** Closes the socket when the service stops; closing ends its receive loop. */
-function closeOnStop(service: Service<unknown>, socket: Socket): void {
-  service.onStop(() => {
+/**
+ * Logs the socket's events and closes it when the service stops (closing ends
+ * its receive loop). A socket closed earlier (a REQ client replacing its socket)
+ * drops out of the stop list when its event stream ends.
+ */
+function watch(service: Service<unknown>, socket: Socket, role: string): void {
+  const remove = service.onStop(() => {
     if (!socket.closed) socket.close()
   })
+  void logSocketEvents(socket, role, service.log).finally(remove)
 }
 
 export async function bindSocket<S extends Socket>(service: Service<unknown>, socket: S, endpoint: string, role: string): Promise<S> {
-  logSocketEvents(socket, role, service.log)
-  closeOnStop(service, socket)
+  watch(service, socket, role)
   await socket.bind(endpoint)
   service.log.info("listening", `${role} bound to ${endpoint}`, { socket: role, endpoint })
   return socket
 }
 
 export function connectSocket<S extends Socket>(service: Service<unknown>, socket: S, endpoint: string, role: string): S {
-  logSocketEvents(socket, role, service.log)
-  closeOnStop(service, socket)
+  watch(service, socket, role)
   // connect() returns at once: ZeroMQ connects (and reconnects) in the background.
   socket.connect(endpoint)
   service.log.info("connecting", `${role} connecting to ${endpoint}`, { socket: role, endpoint })
@@ -56,4 +64,40 @@ export function isClosedError(socket: Socket, error: unknown): boolean {
 /** True for the error of a receive or send that gave up after its timeout. */
 export function isTimeoutError(error: unknown): boolean {
   return (error as { code?: string } | undefined)?.code === "EAGAIN"
+}
+
+/**
+ * Runs `handle` for every message until the socket closes. A handler that throws
+ * is logged and the loop goes on: one bad message never takes a service down.
+ */
+export async function eachMessage(service: Service<unknown>, socket: Socket & AsyncIterable<Buffer[]>, handle: (frames: Buffer[]) => unknown): Promise<void> {
+  try {
+    for await (const frames of socket) {
+      try {
+        await handle(frames)
+      } catch (error) {
+        if (service.stopping || socket.closed) break
+        service.log.error("handler-error", `failed to handle a message: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    }
+  } catch (error) {
+    if (!isClosedError(socket, error)) throw error
+  }
+}
+
+/**
+ * zeromq.js allows one send in progress per socket. Where two loops send on the
+ * same socket (a broker's frontend carries both replies and error replies),
+ * their sends go through this queue, one after the other, in call order.
+ */
+export class SendQueue {
+  private tail: Promise<unknown> = Promise.resolve()
+
+  constructor(private readonly socket: { send(message: Buffer[]): Promise<void> }) {}
+
+  send(message: Buffer[]): Promise<void> {
+    const sent = this.tail.then(() => this.socket.send(message))
+    this.tail = sent.catch(() => undefined)
+    return sent
+  }
 }

@@ -1,0 +1,52 @@
+// PUSH/PULL, the ventilator: binds and pushes numbered tasks at a steady rate.
+// PUSH deals tasks round-robin to the workers connected *now*. With no worker
+// at all, send() waits (the pipeline applies back-pressure instead of dropping),
+// so a stall here is logged as `blocked`. The task id is the envelope's seq.
+import { Push } from "zeromq"
+import { decimal, endpoint, integer } from "../../shared/config.js"
+import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { ticks } from "../../shared/pace.js"
+import { startService } from "../../shared/service.js"
+import { bindSocket, isClosedError, socketOptions } from "../../shared/sockets.js"
+import type { TaskBody } from "./task.js"
+
+const service = startService("pipeline", {
+  PIPELINE_VENTILATOR_BIND: endpoint("tcp://*:5557"),
+  PIPELINE_RATE: decimal(5, { min: 0.01, max: 1_000_000 }),
+  PIPELINE_WORK_MS_MIN: integer(50, { min: 0, max: 600_000 }),
+  PIPELINE_WORK_MS_MAX: integer(150, { min: 0, max: 600_000 }),
+  /** 0: push forever. */
+  PIPELINE_TASKS: integer(0, { min: 0 }),
+})
+const { config, log } = service
+
+const BLOCKED_LOG_MS = 1000
+
+const producer = new Producer(service.name)
+const ventilator = await bindSocket(service, new Push(socketOptions(config, "send")), config.PIPELINE_VENTILATOR_BIND, "push")
+service.reportStats(() => ({ sent: producer.lastSeq, lastSeq: producer.lastSeq, incarnation: producer.incarnation }))
+
+const workMs = () => {
+  const { PIPELINE_WORK_MS_MIN: min, PIPELINE_WORK_MS_MAX: max } = config
+  return min + Math.floor(Math.random() * (Math.max(min, max) - min + 1))
+}
+
+log.info("ventilating", `pushing tasks at ${config.PIPELINE_RATE}/s`, { rate: config.PIPELINE_RATE, incarnation: producer.incarnation, tasks: config.PIPELINE_TASKS })
+
+for await (const _ of ticks(service, config.PIPELINE_RATE)) {
+  const envelope = producer.next<TaskBody>({ taskId: producer.lastSeq + 1, workMs: workMs() })
+  const started = Date.now()
+  try {
+    await ventilator.send(encodeEnvelope(envelope))
+  } catch (error) {
+    if (isClosedError(ventilator, error)) break
+    throw error
+  }
+  const waited = Date.now() - started
+  if (waited >= BLOCKED_LOG_MS) log.warn("blocked", `send of task ${envelope.seq} waited ${waited} ms for a worker`, { seq: envelope.seq, waitedMs: waited })
+  service.message("sent", `task ${envelope.seq}`, { seq: envelope.seq, taskId: envelope.seq, workMs: envelope.body.workMs })
+  if (config.PIPELINE_TASKS > 0 && envelope.seq >= config.PIPELINE_TASKS) {
+    log.info("done", `all ${envelope.seq} tasks pushed`, { sent: envelope.seq, lastSeq: envelope.seq })
+    break
+  }
+}

@@ -1,0 +1,84 @@
+// ROUTER/DEALER, the client: a DEALER sends requests at a steady rate without
+// waiting for replies (unlike REQ, it is not lockstep), so many are in flight at
+// once and replies come back in any order. Each request is a promise in
+// PendingRequests; a reply is matched by its inReplyTo.seq, a lost one is
+// rejected by its own timeout and logged with its id.
+import { Dealer } from "zeromq"
+import { decimal, endpoint, integer } from "../../shared/config.js"
+import { encodeEnvelope, Producer, type Envelope } from "../../shared/envelope.js"
+import { Inbox } from "../../shared/inbox.js"
+import { ticks } from "../../shared/pace.js"
+import { startService } from "../../shared/service.js"
+import { connectSocket, eachMessage, isClosedError, socketOptions } from "../../shared/sockets.js"
+import { PendingRequests, RequestTimeout } from "./pending.js"
+
+const service = startService("router-dealer", {
+  RD_FRONTEND_CONNECT: endpoint("tcp://rd-broker:5560"),
+  RD_RATE: decimal(5, { min: 0.01, max: 100_000 }),
+  RD_TIMEOUT_MS: integer(3000, { min: 1, max: 3_600_000 }),
+})
+const { config, log } = service
+
+const EMPTY = Buffer.alloc(0)
+const producer = new Producer(service.name)
+const inbox = new Inbox(service)
+const pending = new PendingRequests()
+const client = connectSocket(service, new Dealer(socketOptions(config, "both")), config.RD_FRONTEND_CONNECT, "dealer")
+const counts = { replies: 0, timeouts: 0, lateReplies: 0, unexpected: 0, abandoned: 0 }
+
+service.reportStats(() => ({ ...inbox.stats(), sent: producer.lastSeq, ...counts, pending: pending.size }))
+service.onStop(() => {
+  const ids = pending.abandonAll()
+  counts.abandoned += ids.length
+  if (ids.length > 0) log.warn("abandoned", `${ids.length} request(s) still pending at shutdown`, { ids })
+})
+
+// Replies: [empty delimiter, envelope], the way a REP worker's reply comes back
+// through the broker.
+void eachMessage(service, client, ([delimiter, ...rest]) => {
+  if (delimiter === undefined || delimiter.length !== 0) return inbox.reject("reply must start with an empty delimiter frame")
+  const decoded = inbox.accept(rest, { frames: 1 })
+  if (!decoded.ok) return
+  const reply = decoded.envelope
+  const id = reply.inReplyTo?.seq
+  const settled = id === undefined || reply.inReplyTo?.producer !== service.name ? "unknown" : pending.resolve(id, reply)
+  if (settled === "late") {
+    counts.lateReplies += 1
+    log.warn("late-reply", `reply to request ${id} came after its timeout`, { id, seq: reply.seq, producer: reply.producer })
+  } else if (settled === "unknown") {
+    counts.unexpected += 1
+    log.warn("unexpected-reply", `reply seq ${reply.seq} answers no request of ours`, { seq: reply.seq, inReplyTo: reply.inReplyTo, body: reply.body })
+  }
+})
+
+/** Waits for the reply to request `id` (not awaited by the send loop). */
+async function awaitReply(id: number, answered: Promise<Envelope>, started: number): Promise<void> {
+  try {
+    const reply = await answered
+    counts.replies += 1
+    const rttMs = Math.round((performance.now() - started) * 100) / 100
+    service.message("received", `reply to request ${id} in ${rttMs} ms`, { id, producer: reply.producer, seq: reply.seq, inReplyTo: reply.inReplyTo, rttMs, body: reply.body })
+  } catch (error) {
+    if (error instanceof RequestTimeout) {
+      counts.timeouts += 1
+      log.warn("timeout", `no reply to request ${id} within ${error.timeoutMs} ms`, { id, seq: id, timeoutMs: error.timeoutMs })
+    }
+  }
+}
+
+for await (const _ of ticks(service, config.RD_RATE)) {
+  const envelope = producer.next({ question: `request ${producer.lastSeq + 1}` })
+  const id = envelope.seq
+  const answered = pending.add(id, config.RD_TIMEOUT_MS)
+  const started = performance.now()
+  void awaitReply(id, answered, started)
+  try {
+    // Sends are awaited one at a time (one send in progress per socket); the
+    // replies are awaited concurrently, each by its own promise.
+    await client.send([EMPTY, encodeEnvelope(envelope)])
+  } catch (error) {
+    if (isClosedError(client, error)) break
+    throw error
+  }
+  service.message("sent", `request ${id}`, { seq: id, id, pending: pending.size })
+}
