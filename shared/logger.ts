@@ -2,6 +2,7 @@
 // and scenarios read), or colored human lines with LOG_FORMAT=pretty.
 // Every line has timestamp, level, service, pattern, event and message.
 import winston from "winston"
+import { formatRecord } from "./pretty.js"
 
 export type LogFormat = "json" | "pretty"
 export type Fields = Record<string, unknown>
@@ -13,11 +14,7 @@ export interface EventLog {
   debug(event: string, message: string, fields?: Fields): void
 }
 
-const pretty = winston.format.printf(({ timestamp, level, service, event, message, ...rest }) => {
-  delete rest.pattern
-  const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : ""
-  return `${String(timestamp)} ${level} [${String(service)}] ${String(event)}: ${String(message)}${extra}`
-})
+const pretty = winston.format.printf(info => formatRecord(info))
 
 export function createLog(service: string, pattern: string, format: LogFormat, level = "info"): EventLog {
   const logger = winston.createLogger({
@@ -26,7 +23,7 @@ export function createLog(service: string, pattern: string, format: LogFormat, l
     format:
       format === "json"
         ? winston.format.combine(winston.format.timestamp(), winston.format.json())
-        : winston.format.combine(winston.format.timestamp(), winston.format.colorize(), pretty),
+        : winston.format.combine(winston.format.timestamp(), pretty),
     transports: [new winston.transports.Console()],
   })
   const write = (level: string) => (event: string, message: string, fields: Fields = {}) => {

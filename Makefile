@@ -1,0 +1,94 @@
+# zmq-lab. `make` (or `make help`) lists the targets.
+SHELL := bash
+.DEFAULT_GOAL := help
+
+COMPOSE := docker compose
+# The late subscriber's profile is named on every call, so `down`, `ps` and
+# `logs` see it too when it runs.
+COMPOSE_ALL := $(COMPOSE) --profile late
+LAB_IMAGE ?= zmq-lab:local
+OFFLINE_NODE_IMAGE := zmq-lab/node:24-offline
+SERVICE ?=
+
+# The base image: the official one by default. Where no registry answers, a
+# stand-in built by scripts/build-offline-node-image.sh is used when present
+# (or set NODE_IMAGE yourself, in the environment or in .env).
+ifndef NODE_IMAGE
+  ifeq ($(shell docker image inspect $(OFFLINE_NODE_IMAGE) >/dev/null 2>&1 && echo yes),yes)
+    ifneq ($(shell docker image inspect node:24-bookworm-slim >/dev/null 2>&1 && echo yes),yes)
+      export NODE_IMAGE := $(OFFLINE_NODE_IMAGE)
+    endif
+  endif
+endif
+export LAB_IMAGE
+
+.PHONY: help up down build logs ps kill stop start restart late-subscriber test test-unit test-e2e lint typecheck offline-image
+
+help: ## Show this help
+	@echo "zmq-lab: ZeroMQ patterns as containers. Targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-18s %s\n", $$1, $$2 }'
+	@echo "Kill or stop exactly one service: make kill SERVICE=pipeline-worker-1"
+
+.env: .env.example
+	@test -f .env || { cp .env.example .env; echo "created .env from .env.example"; }
+
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch node_modules
+
+build: .env ## Build the lab image (once; later only what changed)
+	$(COMPOSE) build pubsub-publisher
+
+up: build ## Build when needed, start everything detached, wait until all run
+	$(COMPOSE) up -d --wait --remove-orphans
+	@$(COMPOSE) ps --format 'table {{.Service}}\t{{.State}}\t{{.Status}}'
+	@echo
+	@echo "All running. Watch:  make logs     Break something:  make kill SERVICE=pubsub-publisher"
+	@echo "Bring it back:      make start SERVICE=pubsub-publisher     Late joiner:  make late-subscriber"
+
+down: ## Stop and remove everything of the lab: containers, networks, volumes
+	$(COMPOSE_ALL) down --volumes --remove-orphans --timeout 5
+
+logs: ## Follow the logs of all services, human-readable, one color per service
+	$(COMPOSE_ALL) logs --follow --no-color --tail 20 | docker run --rm -i --init $(LAB_IMAGE) node dist/tools/pretty-logs.js
+
+ps: ## List the lab's containers and their state
+	$(COMPOSE_ALL) ps --all --format 'table {{.Service}}\t{{.State}}\t{{.Status}}'
+
+kill: ## SIGKILL one service: make kill SERVICE=...
+	@test -n "$(SERVICE)" || { echo "usage: make kill SERVICE=<service>  (see make ps)"; exit 2; }
+	$(COMPOSE_ALL) kill $(SERVICE)
+
+stop: ## Stop one service cleanly (SIGTERM): make stop SERVICE=...
+	@test -n "$(SERVICE)" || { echo "usage: make stop SERVICE=<service>"; exit 2; }
+	$(COMPOSE_ALL) stop $(SERVICE)
+
+start: ## Start a stopped or killed service again: make start SERVICE=...
+	@test -n "$(SERVICE)" || { echo "usage: make start SERVICE=<service>"; exit 2; }
+	$(COMPOSE_ALL) start $(SERVICE)
+
+restart: ## Restart one service: make restart SERVICE=...
+	@test -n "$(SERVICE)" || { echo "usage: make restart SERVICE=<service>"; exit 2; }
+	$(COMPOSE_ALL) restart $(SERVICE)
+
+late-subscriber: ## Start a second subscriber now, to see what a late joiner misses
+	$(COMPOSE_ALL) up -d --wait pubsub-late-subscriber
+	@echo "Watch it:  $(COMPOSE) logs pubsub-late-subscriber | grep joined"
+
+offline-image: ## Build the Node.js base image without a container registry
+	@scripts/build-offline-node-image.sh $(OFFLINE_NODE_IMAGE)
+
+typecheck: node_modules
+	npm run --silent typecheck
+
+lint: node_modules
+	npm run --silent lint
+
+test-unit: node_modules
+	npm run --silent test:unit
+	npm run --silent test:process
+
+test-e2e: node_modules build
+	npm run --silent test:e2e
+
+test: typecheck lint test-unit test-e2e ## Type check, lint, unit, process and end-to-end tests

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict"
+import { describe, it } from "node:test"
+import { boolean, ConfigError, decimal, endpoint, integer, oneOf, parseConfig, text } from "../../shared/config.js"
+
+describe("parseConfig", () => {
+  const spec = {
+    RATE: decimal(10, { min: 0.01, max: 1000 }),
+    HWM: integer(1000, { min: 0, max: 100_000 }),
+    BIND: endpoint("tcp://*:5556"),
+    VERBOSE: boolean(true),
+    FORMAT: oneOf(["json", "pretty"] as const, "json"),
+    TOPIC: text("ticks"),
+  }
+
+  it("uses the defaults when variables are unset or blank", () => {
+    assert.deepEqual(parseConfig(spec, { RATE: "  " }), { RATE: 10, HWM: 1000, BIND: "tcp://*:5556", VERBOSE: true, FORMAT: "json", TOPIC: "ticks" })
+  })
+
+  it("parses given values", () => {
+    const config = parseConfig(spec, { RATE: "2.5", HWM: "0", BIND: "tcp://pubsub-publisher:6000", VERBOSE: "off", FORMAT: "pretty", TOPIC: "a.b" })
+    assert.deepEqual(config, { RATE: 2.5, HWM: 0, BIND: "tcp://pubsub-publisher:6000", VERBOSE: false, FORMAT: "pretty", TOPIC: "a.b" })
+  })
+
+  const invalid: Array<[string, string, RegExp]> = [
+    ["RATE", "fast", /invalid RATE="fast": expected a number from 0.01 to 1000/],
+    ["RATE", "0", /invalid RATE="0"/],
+    ["HWM", "1.5", /invalid HWM="1.5": expected an integer from 0 to 100000/],
+    ["HWM", "-1", /invalid HWM="-1"/],
+    ["BIND", "tcp://host", /invalid BIND="tcp:\/\/host": expected a ZeroMQ endpoint/],
+    ["BIND", "tcp://host:70000", /invalid BIND/],
+    ["BIND", "http://host:80", /invalid BIND/],
+    ["VERBOSE", "maybe", /invalid VERBOSE="maybe": expected true or false/],
+    ["FORMAT", "xml", /invalid FORMAT="xml": expected one of json, pretty/],
+    ["TOPIC", "two words", /invalid TOPIC/],
+  ]
+  for (const [variable, value, message] of invalid) {
+    it(`rejects ${variable}=${value} naming the variable, the value and what is expected`, () => {
+      assert.throws(
+        () => parseConfig(spec, { [variable]: value }),
+        (error: unknown) => error instanceof ConfigError && error.variable === variable && error.value === value && message.test(error.message),
+      )
+    })
+  }
+
+  it("requires a variable without a default", () => {
+    assert.throws(() => parseConfig({ NEEDED: integer(undefined) }, {}), /invalid NEEDED="": expected an integer .* \(required\)/)
+  })
+
+  it("accepts ipc, inproc and bracketed IPv6 endpoints", () => {
+    for (const value of ["ipc:///tmp/backend", "inproc://workers", "tcp://[::1]:5556", "tcp://127.0.0.1:1"]) {
+      assert.equal(parseConfig({ E: endpoint(undefined) }, { E: value }).E, value)
+    }
+  })
+})
