@@ -1,0 +1,113 @@
+// Garbage on every bound socket, services as processes: one `bad-message` per
+// malformed message, error replies from REP and ROUTER, and every service still
+// serving well-formed traffic afterwards.
+import assert from "node:assert/strict"
+import { after, before, describe, it } from "node:test"
+import { decodeEnvelope } from "../../shared/envelope.js"
+import { garbageToDealer, garbageToPull, garbageToRep, garbageToRouter, garbageToXpub, malformedMessages, rawGarbage } from "../support/garbage.js"
+import { is } from "../support/logs.js"
+import { freePort, Lab } from "../support/processes.js"
+
+const MAX_MESSAGE_BYTES = 4096
+const lab = new Lab()
+const ports: Record<string, number> = {}
+const at = (name: string) => `tcp://127.0.0.1:${ports[name]}`
+const badMessages = (service: string, mark: number) => lab.logs.records.slice(mark).filter(r => r.service === service && r.event === "bad-message")
+
+before(async () => {
+  for (const name of ["pub", "vent", "sink", "rep", "front", "back"]) ports[name] = await freePort()
+  const common = { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES) }
+  lab.start("services/pubsub/publisher.ts", "publisher", { ...common, PUBSUB_BIND: at("pub"), PUBSUB_RATE: "20" })
+  lab.start("services/pubsub/subscriber.ts", "subscriber", { ...common, PUBSUB_CONNECT: at("pub") })
+  lab.start("services/pipeline/ventilator.ts", "ventilator", { ...common, PIPELINE_VENTILATOR_BIND: at("vent"), PIPELINE_RATE: "20", PIPELINE_WORK_MS_MIN: "0", PIPELINE_WORK_MS_MAX: "5" })
+  lab.start("services/pipeline/worker.ts", "worker", { ...common, PIPELINE_VENTILATOR_CONNECT: at("vent"), PIPELINE_SINK_CONNECT: at("sink") })
+  lab.start("services/pipeline/sink.ts", "sink", { ...common, PIPELINE_SINK_BIND: at("sink") })
+  lab.start("services/reqrep/server.ts", "server", { ...common, REQREP_BIND: at("rep"), REQREP_WORK_MS: "0" })
+  lab.start("services/reqrep/client.ts", "client", { ...common, REQREP_CONNECT: at("rep"), REQREP_INTERVAL_MS: "50" })
+  lab.start("services/router-dealer/broker.ts", "broker", { ...common, RD_FRONTEND_BIND: at("front"), RD_BACKEND_BIND: at("back") })
+  lab.start("services/router-dealer/worker.ts", "rd-worker", { ...common, RD_BACKEND_CONNECT: at("back"), RD_WORK_MS_MIN: "0", RD_WORK_MS_MAX: "5" })
+  lab.start("services/router-dealer/client.ts", "rd-client", { ...common, RD_FRONTEND_CONNECT: at("front"), RD_RATE: "20" })
+  for (const consumer of ["subscriber", "sink", "client", "rd-client"]) {
+    await lab.logs.waitFor(`${consumer} receiving`, is(consumer, "received"), 15_000)
+  }
+})
+after(() => lab.stopAll())
+
+/** Waits until `service` logs `received` again after `mark`: it still serves. */
+const stillServing = (service: string, mark: number) => lab.logs.waitFor(`${service} still receiving`, is(service, "received"), 10_000, { after: mark })
+
+describe("garbage on every bound socket", () => {
+  it("publisher (XPUB): a non-subscription upstream is a bad message; publishing goes on", async () => {
+    const mark = lab.logs.mark
+    await garbageToXpub(at("pub"))
+    await lab.logs.waitFor("bad-message", is("publisher", "bad-message"), 5000, { after: mark })
+    await stillServing("subscriber", lab.logs.mark)
+    assert.equal(badMessages("publisher", mark).length, 1)
+  })
+
+  it("ventilator (PUSH): bytes that are not ZMTP fail the handshake and are reported", async () => {
+    const mark = lab.logs.mark
+    await rawGarbage("127.0.0.1", ports.vent!)
+    const record = await lab.logs.waitFor("bad-message", is("ventilator", "bad-message"), 5000, { after: mark })
+    assert.match(String(record.reason), /protocol/i)
+    await stillServing("sink", lab.logs.mark)
+  })
+
+  it("sink (PULL): each malformed result is one bad message; results keep flowing", async () => {
+    const mark = lab.logs.mark
+    const garbage = malformedMessages(MAX_MESSAGE_BYTES)
+    await garbageToPull(at("sink"), garbage)
+    await lab.logs.waitFor("all bad messages", () => badMessages("sink", mark).length >= garbage.length, 5000, { after: mark })
+    await stillServing("sink", lab.logs.mark)
+    const reasons = badMessages("sink", mark).map(r => String(r.reason))
+    assert.equal(reasons.length, garbage.length)
+    for (const expected of [/not UTF-8 JSON/, /expected 1 frame/, /seq must be/, /incarnation must be/, /exceeds MAX_MESSAGE_BYTES/]) {
+      assert.ok(reasons.some(reason => expected.test(reason)), `a rejection matching ${expected} in ${reasons.join(" | ")}`)
+    }
+  })
+
+  it("server (REP): garbage gets an error reply, not silence; the client keeps getting answers", async () => {
+    const mark = lab.logs.mark
+    const garbage = malformedMessages(MAX_MESSAGE_BYTES)
+    const replies = await garbageToRep(at("rep"), garbage)
+    assert.equal(replies.length, garbage.length)
+    for (const [frame] of replies) {
+      const decoded = decodeEnvelope(frame, MAX_MESSAGE_BYTES)
+      assert.ok(decoded.ok)
+      assert.equal((decoded.envelope.body as { error: { code: string } }).error.code, "bad-message")
+    }
+    await lab.logs.waitFor("all bad messages", () => badMessages("server", mark).length >= garbage.length, 5000, { after: mark })
+    assert.equal(badMessages("server", mark).length, garbage.length)
+    await stillServing("client", lab.logs.mark)
+  })
+
+  it("broker (ROUTER frontend): garbage gets error replies naming the sender; requests still routed", async () => {
+    const mark = lab.logs.mark
+    const garbage = malformedMessages(MAX_MESSAGE_BYTES)
+    const replies = await garbageToRouter(at("front"), garbage)
+    assert.equal(replies.length, garbage.length + 1)
+    for (const [delimiter, frame] of replies) {
+      assert.equal(delimiter?.length, 0)
+      const decoded = decodeEnvelope(frame, MAX_MESSAGE_BYTES)
+      assert.ok(decoded.ok && (decoded.envelope.body as { error: { code: string } }).error.code === "bad-message")
+    }
+    await lab.logs.waitFor("all bad messages", () => badMessages("broker", mark).length >= garbage.length + 1, 5000, { after: mark })
+    const logged = badMessages("broker", mark)
+    assert.equal(logged.length, garbage.length + 1)
+    assert.ok(logged.every(r => typeof r.sender === "string" && r.sender.length > 0), "the sender identity is logged")
+    await stillServing("rd-client", lab.logs.mark)
+  })
+
+  it("broker (DEALER backend): messages without routing frames are reported, not forwarded", async () => {
+    const mark = lab.logs.mark
+    const garbage = malformedMessages(MAX_MESSAGE_BYTES)
+    await garbageToDealer(at("back"), garbage)
+    await lab.logs.waitFor("all bad messages", () => badMessages("broker", mark).length >= garbage.length, 5000, { after: mark })
+    assert.equal(badMessages("broker", mark).length, garbage.length)
+    await stillServing("rd-client", lab.logs.mark)
+  })
+
+  it("leaves every service running", () => {
+    for (const service of lab.processes) assert.ok(service.running, `${service.env.SERVICE_NAME} is running`)
+  })
+})

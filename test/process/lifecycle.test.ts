@@ -1,0 +1,69 @@
+// Every service, run alone as a process: a clean exit 0 within 2 s on SIGTERM
+// or SIGINT, with a final `stats` line, even when its peers are missing and
+// messages are queued (a REQ waiting for a reply, a PUSH with no worker); and an
+// invalid setting stops it at start with one line naming variable and value.
+import assert from "node:assert/strict"
+import { after, describe, it } from "node:test"
+import { is } from "../support/logs.js"
+import { freePort, Lab } from "../support/processes.js"
+
+const lab = new Lab()
+after(() => lab.stopAll())
+
+interface Case {
+  script: string
+  env: (port: number) => Record<string, string>
+  /** The event that shows the service is busy (sending, or waiting on a peer). */
+  busy: string
+}
+
+const cases: Record<string, Case> = {
+  "pubsub-publisher": { script: "services/pubsub/publisher.ts", env: p => ({ PUBSUB_BIND: `tcp://127.0.0.1:${p}`, PUBSUB_RATE: "200" }), busy: "sent" },
+  "pubsub-subscriber": { script: "services/pubsub/subscriber.ts", env: p => ({ PUBSUB_CONNECT: `tcp://127.0.0.1:${p}` }), busy: "socket.connect:retry" },
+  "pipeline-ventilator": { script: "services/pipeline/ventilator.ts", env: p => ({ PIPELINE_VENTILATOR_BIND: `tcp://127.0.0.1:${p}`, PIPELINE_RATE: "100" }), busy: "ventilating" },
+  "pipeline-worker": { script: "services/pipeline/worker.ts", env: p => ({ PIPELINE_VENTILATOR_CONNECT: `tcp://127.0.0.1:${p}`, PIPELINE_SINK_CONNECT: `tcp://127.0.0.1:${p + 1}` }), busy: "socket.connect:retry" },
+  "pipeline-sink": { script: "services/pipeline/sink.ts", env: p => ({ PIPELINE_SINK_BIND: `tcp://127.0.0.1:${p}` }), busy: "listening" },
+  "reqrep-server": { script: "services/reqrep/server.ts", env: p => ({ REQREP_BIND: `tcp://127.0.0.1:${p}` }), busy: "listening" },
+  "reqrep-client": { script: "services/reqrep/client.ts", env: p => ({ REQREP_CONNECT: `tcp://127.0.0.1:${p}`, REQREP_INTERVAL_MS: "50" }), busy: "sent" },
+  "rd-broker": { script: "services/router-dealer/broker.ts", env: p => ({ RD_FRONTEND_BIND: `tcp://127.0.0.1:${p}`, RD_BACKEND_BIND: `tcp://127.0.0.1:${p + 1}` }), busy: "listening" },
+  "rd-worker": { script: "services/router-dealer/worker.ts", env: p => ({ RD_BACKEND_CONNECT: `tcp://127.0.0.1:${p}` }), busy: "socket.connect:retry" },
+  "rd-client": { script: "services/router-dealer/client.ts", env: p => ({ RD_FRONTEND_CONNECT: `tcp://127.0.0.1:${p}`, RD_RATE: "100" }), busy: "sent" },
+}
+
+describe("shutdown", () => {
+  for (const [name, { script, env, busy }] of Object.entries(cases)) {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      it(`${name} exits 0 within 2 s on ${signal}, with a final stats line`, async () => {
+        const service = lab.start(script, `${name}-${signal}`, env(await freePort()))
+        await lab.logs.waitFor(`${name} ${busy}`, is(`${name}-${signal}`, busy), 10_000)
+        const mark = lab.logs.mark
+        service.signal(signal)
+        const exit = await service.exited
+        assert.equal(exit.code, 0, `exit code (stderr: ${service.stderr})`)
+        assert.ok(exit.afterMs < 2000, `exited after ${exit.afterMs} ms`)
+        const last = lab.logs.records.slice(mark).filter(r => r.service === `${name}-${signal}`).map(r => r.event)
+        assert.deepEqual(last.slice(-2), ["stats", "shutdown"])
+      })
+    }
+  }
+})
+
+describe("configuration", () => {
+  const invalid: Array<[string, string, string]> = [
+    ["services/pubsub/publisher.ts", "PUBSUB_RATE", "fast"],
+    ["services/pubsub/subscriber.ts", "PUBSUB_CONNECT", "pubsub-publisher:5556"],
+    ["services/reqrep/client.ts", "REQREP_TIMEOUT_MS", "-5"],
+    ["services/router-dealer/broker.ts", "LOG_FORMAT", "xml"],
+  ]
+  for (const [script, variable, value] of invalid) {
+    it(`${script} stops at start on ${variable}=${value} with one line naming it`, async () => {
+      const service = lab.start(script, "misconfigured", { [variable]: value })
+      const exit = await service.exited
+      assert.equal(exit.code, 2)
+      const lines = service.stderr.trim().split("\n")
+      assert.equal(lines.length, 1, service.stderr)
+      assert.match(lines[0]!, new RegExp(`^config error: invalid ${variable}="${value}": expected .+`))
+      assert.equal(lab.logs.filter(r => r.service === "misconfigured").length, 0, "no service output before the config is valid")
+    })
+  }
+})
