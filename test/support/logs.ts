@@ -18,10 +18,11 @@ export class LogCollector {
   readonly otherLines: string[] = []
   private waiters = new Set<Waiter>()
 
-  /** Reads lines from `input`; `prefix` strips a `docker compose logs` prefix ("name | "). */
+  /** Reads lines from `input`; `prefixed` strips a `docker compose logs` prefix ("name | "). */
   follow(input: Readable, { prefixed = false } = {}): void {
     const lines = createInterface({ input, crlfDelay: Infinity })
-    lines.on("line", line => this.add(prefixed ? line.replace(/^\S+\s+\|\s?/, "") : line))
+    // compose prefixes each line with "<container> | " (and may clear the line first)
+    lines.on("line", line => this.add(prefixed ? line.replace(/^(\u001b\[2K)?\S+\s+\|\s?/, "") : line))
   }
 
   add(line: string): void {

@@ -1,0 +1,33 @@
+// End to end: the publisher container is killed and started again. The
+// subscriber (never restarted) logs the disconnect, the retries, the reconnect
+// and a producer restart, and receives the new incarnation's messages.
+import assert from "node:assert/strict"
+import { after, it } from "node:test"
+import { ComposeProject } from "../support/compose.js"
+import { is } from "../support/logs.js"
+
+const lab = new ComposeProject("zmqlab-e2e-pubrestart", { PUBSUB_RATE: "20", RECONNECT_INTERVAL_MS: "200" })
+after(() => lab.down())
+
+it("the subscriber reconnects by itself to a killed and restarted publisher", async () => {
+  await lab.up(["pubsub-publisher", "pubsub-subscriber"])
+  await lab.logs.waitFor("the subscriber receiving", is("pubsub-subscriber", "received"), 15_000)
+  const subscriberStartedAt = await lab.inspect("pubsub-subscriber", "{{.State.StartedAt}}")
+
+  const mark = lab.logs.mark
+  await lab.kill("pubsub-publisher")
+  await lab.logs.waitFor("socket.disconnect", is("pubsub-subscriber", "socket.disconnect"), 10_000, { after: mark })
+  await lab.logs.waitFor("socket.connect:retry", is("pubsub-subscriber", "socket.connect:retry"), 10_000, { after: mark })
+
+  await lab.start("pubsub-publisher")
+  const restart = await lab.logs.waitFor("producer-restart", is("pubsub-subscriber", "producer-restart"), 15_000, { after: mark })
+  const handshake = await lab.logs.waitFor("the reconnect handshake", is("pubsub-subscriber", "socket.handshake"), 10_000, { after: mark })
+  const received = await lab.logs.waitFor("messages again", is("pubsub-subscriber", "received", r => r.seq === (restart.seq as number) + 5), 15_000, { after: mark })
+
+  assert.ok(Date.parse(handshake.timestamp) <= Date.parse(received.timestamp))
+  assert.notEqual(restart.incarnation, restart.previousIncarnation)
+  const retries = lab.logs.records.slice(mark).filter(r => r.service === "pubsub-subscriber" && r.event === "socket.connect:retry")
+  assert.ok(retries.length >= 1)
+  assert.equal(await lab.inspect("pubsub-subscriber", "{{.State.StartedAt}}"), subscriberStartedAt, "the subscriber container was not restarted")
+  assert.equal(lab.logs.filter(is("pubsub-subscriber", "gap")).length, 0, "a restart is not a gap")
+})
