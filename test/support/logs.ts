@@ -22,6 +22,7 @@ export class LogCollector {
   follow(input: Readable, { prefixed = false } = {}): void {
     const lines = createInterface({ input, crlfDelay: Infinity })
     // compose prefixes each line with "<container> | " (and may clear the line first)
+    // eslint-disable-next-line no-control-regex -- the ESC of that clear-line code
     lines.on("line", line => this.add(prefixed ? line.replace(/^(\u001b\[2K)?\S+\s+\|\s?/, "") : line))
   }
 

@@ -1,0 +1,51 @@
+// End to end: garbage sent from this host to every bound socket of the lab's
+// containers. Each one logs `bad-message`; REP and ROUTER answer with error
+// replies; every service is still running and still serving afterwards.
+import assert from "node:assert/strict"
+import { after, it } from "node:test"
+import { decodeEnvelope } from "../../shared/envelope.js"
+import { ComposeProject } from "../support/compose.js"
+import { garbageToDealer, garbageToPull, garbageToRep, garbageToRouter, garbageToXpub, malformedMessages, rawGarbage } from "../support/garbage.js"
+import { is } from "../support/logs.js"
+
+const MAX_MESSAGE_BYTES = 4096
+const lab = new ComposeProject("zmqlab-e2e-garbage", { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), PUBSUB_RATE: "20", PIPELINE_RATE: "20", RD_RATE: "10", REQREP_INTERVAL_MS: "100" })
+after(() => lab.down())
+
+const errorCode = (frame: Buffer | undefined) => {
+  const decoded = decodeEnvelope(frame, MAX_MESSAGE_BYTES)
+  return decoded.ok ? (decoded.envelope.body as { error?: { code: string } }).error?.code : undefined
+}
+
+it("every bound socket reports garbage and every service goes on serving", async () => {
+  await lab.up()
+  const garbage = malformedMessages(MAX_MESSAGE_BYTES)
+  const ip = Object.fromEntries(await Promise.all(["pubsub-publisher", "pipeline-ventilator", "pipeline-sink", "reqrep-server", "rd-broker"].map(async s => [s, await lab.ip(s)] as const)))
+  const mark = lab.logs.mark
+  const bad = (service: string) => lab.logs.records.slice(mark).filter(is(service, "bad-message"))
+
+  await garbageToXpub(`tcp://${ip["pubsub-publisher"]}:5556`)
+  await rawGarbage(ip["pipeline-ventilator"]!, 5557)
+  await garbageToPull(`tcp://${ip["pipeline-sink"]}:5558`, garbage)
+  const repReplies = await garbageToRep(`tcp://${ip["reqrep-server"]}:5559`, garbage)
+  const routerReplies = await garbageToRouter(`tcp://${ip["rd-broker"]}:5560`, garbage)
+  await garbageToDealer(`tcp://${ip["rd-broker"]}:5561`, garbage)
+
+  assert.deepEqual(repReplies.map(([frame]) => errorCode(frame)), garbage.map(() => "bad-message"))
+  assert.deepEqual(routerReplies.map(([, frame]) => errorCode(frame)), [...garbage, null].map(() => "bad-message"))
+
+  const expected: Record<string, number> = { "pubsub-publisher": 1, "pipeline-ventilator": 1, "pipeline-sink": garbage.length, "reqrep-server": garbage.length, "rd-broker": 2 * garbage.length + 1 }
+  for (const [service, count] of Object.entries(expected)) {
+    await lab.logs.waitFor(`${count} bad-message line(s) from ${service}`, () => bad(service).length >= count, 10_000)
+  }
+
+  const afterGarbage = lab.logs.mark
+  await Promise.all(
+    ["pubsub-subscriber", "pipeline-sink", "reqrep-client", "rd-client"].map(consumer =>
+      lab.logs.waitFor(`${consumer} still receiving`, is(consumer, "received"), 10_000, { after: afterGarbage }),
+    ),
+  )
+  const states = await lab.states()
+  for (const [service, state] of Object.entries(states)) assert.equal(state, "running", `${service} is still running`)
+  for (const [service, count] of Object.entries(expected)) assert.equal(bad(service).length, count, `${service}: one bad-message per malformed message`)
+})
