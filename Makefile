@@ -50,7 +50,11 @@ down: ## Stop and remove everything of the lab: containers, networks, volumes
 	$(COMPOSE_ALL) down --volumes --remove-orphans --timeout 5
 
 logs: ## Follow the logs of all services, human-readable, one color per service
-	$(COMPOSE_ALL) logs --follow --no-color --tail 20 | docker run --rm -i --init $(LAB_IMAGE) node dist/tools/pretty-logs.js
+	@# The printer runs from the lab image, so no Node.js is needed on the host. Compose
+	@# labels the images it builds with the project's name: the printer gets a label of
+	@# its own, or `logs --follow` would take it for a lab service and read its output.
+	$(COMPOSE_ALL) logs --follow --no-color --tail 20 | \
+	  docker run --rm -i --init --label com.docker.compose.project=zmq-lab-log-printer $(LAB_IMAGE) node dist/tools/pretty-logs.js
 
 ps: ## List the lab's containers and their state
 	$(COMPOSE_ALL) ps --all --format 'table {{.Service}}\t{{.State}}\t{{.Status}}'

@@ -27,7 +27,9 @@ export function formatRecord(record: Record<string, unknown>, { color = true, wi
 
 /** One line of `docker compose logs` ("<container> | <text>"), formatted when its text is a JSON record. */
 export function formatComposeLine(line: string, options: { color?: boolean } = {}): string {
-  const match = /^(\S+)\s+\|\s?(.*)$/.exec(line)
+  // Compose may start a line with the terminal code "clear line" (ESC [2K).
+  // eslint-disable-next-line no-control-regex -- that code's ESC
+  const match = /^(?:\u001b\[2K)?(\S+)\s+\|\s?(.*)$/.exec(line)
   const container = match?.[1] ?? ""
   const text = match ? match[2]! : line
   try {

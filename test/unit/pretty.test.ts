@@ -17,5 +17,6 @@ describe("pretty log lines", () => {
   it("formats a compose log line holding JSON, and passes other text through", () => {
     assert.match(formatComposeLine(`pubsub-subscriber-1  | ${JSON.stringify(record)}`, { color: false }), /pubsub-subscriber\s+gap\s+3 message/)
     assert.match(formatComposeLine("rd-broker-1  | config error: invalid X", { color: false }), /rd-broker\s+config error: invalid X$/)
+    assert.match(formatComposeLine(`\u001b[2Krd-broker-1  | not json`, { color: false }), /^\s+rd-broker\s+not json$/)
   })
 })
