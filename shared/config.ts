@@ -80,6 +80,30 @@ export function endpoint(fallback: string | undefined): Setting<string> {
   })
 }
 
+/** A comma-separated list of endpoints: a socket may connect to several peers. */
+export function endpoints(fallback: string[] | undefined): Setting<string[]> {
+  const single = endpoint(undefined)
+  return setting("a comma-separated list of ZeroMQ endpoints such as tcp://a:5556,tcp://b:5556", fallback, raw => {
+    try {
+      return raw.split(",").map(part => single.parse("", part.trim()))
+    } catch {
+      return undefined
+    }
+  })
+}
+
+/** A comma-separated list of integers, each within the bounds. */
+export function integers(fallback: number[] | undefined, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): Setting<number[]> {
+  const single = integer(undefined, { min, max })
+  return setting(`a comma-separated list of integers from ${min} to ${max}`, fallback, raw => {
+    try {
+      return raw.split(",").map(part => single.parse("", part.trim()))
+    } catch {
+      return undefined
+    }
+  })
+}
+
 export type Spec = Record<string, Setting<unknown>>
 export type ConfigOf<S extends Spec> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never }
 

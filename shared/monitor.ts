@@ -1,14 +1,15 @@
 // Socket monitor events, logged as `socket.<type>` (socket.connect:retry,
 // socket.disconnect, socket.handshake, socket.accept, ...): the reconnects,
 // retries and handshakes that ZeroMQ does silently become visible in the logs.
-import type { Socket } from "zeromq"
+import type { Event, Socket } from "zeromq"
 import type { EventLog, Fields } from "./logger.js"
 
 // Failed handshakes on a bound socket mean a peer sent bytes that are not ZMTP
 // or that a socket of this type does not accept: that is bad input too.
 const HANDSHAKE_FAILURES = new Set(["handshake:error:protocol", "handshake:error:other"])
 
-export async function logSocketEvents(socket: Socket, role: string, log: EventLog): Promise<void> {
+/** Logs every event until the socket closes; `onEvent` sees each one too (a worker waits for its handshake). */
+export async function logSocketEvents(socket: Socket, role: string, log: EventLog, onEvent?: (event: Event) => void): Promise<void> {
   try {
     for await (const event of socket.events) {
       const fields: Fields = { socket: role }
@@ -21,6 +22,7 @@ export async function logSocketEvents(socket: Socket, role: string, log: EventLo
       if (HANDSHAKE_FAILURES.has(event.type)) {
         log.warn("bad-message", `${role}: handshake failed with a peer that does not speak ZMTP for this socket type`, { ...fields, reason: fields.error })
       }
+      onEvent?.(event)
     }
   } catch {
     // The observer ends with the socket: nothing left to report.

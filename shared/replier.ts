@@ -20,7 +20,7 @@ export async function serveRequests(service: Service<unknown>, socket: Reply, in
       return
     }
     const request = decoded.envelope
-    service.message("received", `request seq ${request.seq} from ${request.producer}`, { producer: request.producer, seq: request.seq })
+    service.message("received", `request seq ${request.seq} from ${request.producer}`, { producer: request.producer, incarnation: request.incarnation, seq: request.seq })
     let body: unknown
     try {
       body = await handle(request)
@@ -30,6 +30,6 @@ export async function serveRequests(service: Service<unknown>, socket: Reply, in
     }
     const reply = producer.next(body, request)
     await socket.send(encodeEnvelope(reply))
-    service.message("sent", `reply seq ${reply.seq} to ${request.producer} seq ${request.seq}`, { seq: reply.seq, inReplyTo: reply.inReplyTo })
+    service.message("sent", `reply seq ${reply.seq} to ${request.producer} seq ${request.seq}`, { seq: reply.seq, incarnation: producer.incarnation, inReplyTo: reply.inReplyTo })
   })
 }

@@ -1,7 +1,7 @@
 // Socket set-up shared by all services: the options every socket takes from the
 // config (linger, reconnect, heartbeats, high-water marks), and bind/connect
 // that log `listening`/`connecting` and watch the socket's monitor events.
-import type { Socket } from "zeromq"
+import type { Event, Socket } from "zeromq"
 import { logSocketEvents } from "./monitor.js"
 import type { CommonConfig, Service } from "./service.js"
 
@@ -32,11 +32,11 @@ export function socketOptions(config: CommonConfig, direction: Direction) {
  * its receive loop). A socket closed earlier (a REQ client replacing its socket)
  * drops out of the stop list when its event stream ends.
  */
-function watch(service: Service<unknown>, socket: Socket, role: string): void {
+function watch(service: Service<unknown>, socket: Socket, role: string, onEvent?: (event: Event) => void): void {
   const remove = service.onStop(() => {
     if (!socket.closed) socket.close()
   })
-  void logSocketEvents(socket, role, service.log).finally(remove)
+  void logSocketEvents(socket, role, service.log, onEvent).finally(remove)
 }
 
 export async function bindSocket<S extends Socket>(service: Service<unknown>, socket: S, endpoint: string, role: string): Promise<S> {
@@ -46,11 +46,14 @@ export async function bindSocket<S extends Socket>(service: Service<unknown>, so
   return socket
 }
 
-export function connectSocket<S extends Socket>(service: Service<unknown>, socket: S, endpoint: string, role: string): S {
-  watch(service, socket, role)
-  // connect() returns at once: ZeroMQ connects (and reconnects) in the background.
-  socket.connect(endpoint)
-  service.log.info("connecting", `${role} connecting to ${endpoint}`, { socket: role, endpoint })
+/** Connects to one endpoint or to each of several (a SUB to two publishers). */
+export function connectSocket<S extends Socket>(service: Service<unknown>, socket: S, endpoints: string | string[], role: string, onEvent?: (event: Event) => void): S {
+  watch(service, socket, role, onEvent)
+  for (const endpoint of typeof endpoints === "string" ? [endpoints] : endpoints) {
+    // connect() returns at once: ZeroMQ connects (and reconnects) in the background.
+    socket.connect(endpoint)
+    service.log.info("connecting", `${role} connecting to ${endpoint}`, { socket: role, endpoint })
+  }
   return socket
 }
 

@@ -39,5 +39,5 @@ await eachMessage(service, sink, frames => {
   if (!isResultBody(result.body)) return inbox.reject("result body must be {taskId, task: {producer, incarnation, seq}}", { producer: result.producer, seq: result.seq })
   const { task, taskId } = result.body
   inbox.track(tasks, task.producer, task.incarnation, task.seq, "task")
-  service.message("received", `result of task ${taskId} from ${result.producer}`, { producer: result.producer, seq: result.seq, taskId, ventilator: task.producer, latencyMs: Date.now() - result.sentAt })
+  service.message("received", `result of task ${taskId} from ${result.producer}`, { producer: result.producer, incarnation: result.incarnation, seq: result.seq, taskId, ventilator: task.producer, ventilatorIncarnation: task.incarnation, latencyMs: Date.now() - result.sentAt })
 })

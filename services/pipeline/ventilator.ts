@@ -2,9 +2,10 @@
 // PUSH deals tasks round-robin to the workers connected *now*. With no worker
 // at all, send() waits (the pipeline applies back-pressure instead of dropping),
 // so a stall here is logged as `blocked`. The task id is the envelope's seq.
-import { Push } from "zeromq"
+import { Pull, Push } from "zeromq"
 import { decimal, endpoint, integer } from "../../shared/config.js"
 import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { Inbox } from "../../shared/inbox.js"
 import { ticks } from "../../shared/pace.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, isClosedError, socketOptions } from "../../shared/sockets.js"
@@ -17,6 +18,11 @@ const service = startService("pipeline", {
   PIPELINE_WORK_MS_MAX: integer(150, { min: 0, max: 600_000 }),
   /** 0: push forever. */
   PIPELINE_TASKS: integer(0, { min: 0 }),
+  /** Wait for this many workers' `ready` before the first task (0: do not wait). */
+  PIPELINE_WAIT_FOR_WORKERS: integer(0, { min: 0, max: 10_000 }),
+  PIPELINE_READY_BIND: endpoint("tcp://*:5562"),
+  /** Wait this long before the first task (lets workers connect, for comparison). */
+  PIPELINE_START_DELAY_MS: integer(0, { min: 0, max: 3_600_000 }),
 })
 const { config, log } = service
 
@@ -31,6 +37,24 @@ const workMs = () => {
   return min + Math.floor(Math.random() * (Math.max(min, max) - min + 1))
 }
 
+// The first-joiner problem: PUSH deals only to the workers connected at the
+// moment, so the first worker to connect takes a whole burst of tasks. The fix:
+// wait until every expected worker has said it is connected and ready.
+if (config.PIPELINE_WAIT_FOR_WORKERS > 0) {
+  const ready = await bindSocket(service, new Pull(socketOptions(config, "receive")), config.PIPELINE_READY_BIND, "ready")
+  const inbox = new Inbox(service)
+  const workers = new Set<string>()
+  log.info("waiting", `waiting for ${config.PIPELINE_WAIT_FOR_WORKERS} worker(s) to be ready`, { workers: config.PIPELINE_WAIT_FOR_WORKERS })
+  for await (const frames of ready) {
+    const decoded = inbox.open(frames, { frames: 1 })
+    if (!decoded.ok) continue
+    workers.add(decoded.envelope.producer)
+    log.info("worker-ready", `${decoded.envelope.producer} is ready (${workers.size} of ${config.PIPELINE_WAIT_FOR_WORKERS})`, { worker: decoded.envelope.producer, ready: workers.size })
+    if (workers.size >= config.PIPELINE_WAIT_FOR_WORKERS) break
+  }
+}
+if (config.PIPELINE_START_DELAY_MS > 0) await service.pause(config.PIPELINE_START_DELAY_MS)
+
 log.info("ventilating", `pushing tasks at ${config.PIPELINE_RATE}/s`, { rate: config.PIPELINE_RATE, incarnation: producer.incarnation, tasks: config.PIPELINE_TASKS })
 
 for await (const _ of ticks(service, config.PIPELINE_RATE)) {
@@ -44,7 +68,7 @@ for await (const _ of ticks(service, config.PIPELINE_RATE)) {
   }
   const waited = Date.now() - started
   if (waited >= BLOCKED_LOG_MS) log.warn("blocked", `send of task ${envelope.seq} waited ${waited} ms for a worker`, { seq: envelope.seq, waitedMs: waited })
-  service.message("sent", `task ${envelope.seq}`, { seq: envelope.seq, taskId: envelope.seq, workMs: envelope.body.workMs })
+  service.message("sent", `task ${envelope.seq}`, { seq: envelope.seq, incarnation: producer.incarnation, taskId: envelope.seq, workMs: envelope.body.workMs })
   if (config.PIPELINE_TASKS > 0 && envelope.seq >= config.PIPELINE_TASKS) {
     log.info("done", `all ${envelope.seq} tasks pushed`, { sent: envelope.seq, lastSeq: envelope.seq })
     break

@@ -7,7 +7,7 @@
 // late subscriber's arrival is visible here), and so anything else a peer sends
 // upstream is seen and reported as a bad message instead of vanishing.
 import { XPublisher } from "zeromq"
-import { decimal, endpoint, integer, text } from "../../shared/config.js"
+import { decimal, endpoint, integers, text } from "../../shared/config.js"
 import { encodeEnvelope, Producer } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { ticks } from "../../shared/pace.js"
@@ -18,7 +18,8 @@ const service = startService("pubsub", {
   PUBSUB_BIND: endpoint("tcp://*:5556"),
   PUBSUB_TOPIC: text("ticks"),
   PUBSUB_RATE: decimal(10, { min: 0.01, max: 1_000_000 }),
-  PUBSUB_PAYLOAD_BYTES: integer(0, { min: 0, max: 16_777_216 }),
+  /** Padding per message; a list cycles (1,1024,1048576: every size in turn). */
+  PUBSUB_PAYLOAD_BYTES: integers([0], { min: 0, max: 16_777_216 }),
 })
 const { config, log } = service
 
@@ -43,11 +44,13 @@ void eachMessage(service, publisher, ([frame, ...extra]) => {
 })
 
 const topic = Buffer.from(config.PUBSUB_TOPIC)
-const padding = "x".repeat(config.PUBSUB_PAYLOAD_BYTES)
+const paddings = config.PUBSUB_PAYLOAD_BYTES.map(bytes => "x".repeat(bytes))
 log.info("publishing", `publishing on topic "${config.PUBSUB_TOPIC}" at ${config.PUBSUB_RATE}/s`, { topic: config.PUBSUB_TOPIC, rate: config.PUBSUB_RATE, incarnation: producer.incarnation })
 
 for await (const n of ticks(service, config.PUBSUB_RATE)) {
-  const envelope = producer.next(padding ? { n, padding } : { n })
+  const padding = paddings[(n - 1) % paddings.length]!
+  // `bytes` announces the padding's length, so a subscriber can tell a whole message from a cut one.
+  const envelope = producer.next(padding ? { n, bytes: padding.length, padding } : { n })
   await publisher.send([topic, encodeEnvelope(envelope)])
-  service.message("sent", `published seq ${envelope.seq}`, { seq: envelope.seq, topic: config.PUBSUB_TOPIC })
+  service.message("sent", `published seq ${envelope.seq}`, { seq: envelope.seq, incarnation: producer.incarnation, topic: config.PUBSUB_TOPIC, payloadBytes: padding.length })
 }

@@ -4,14 +4,17 @@
 // that the publisher is a new process (`producer-restart`).
 // `pubsub-late-subscriber` is this same program, started later.
 import { Subscriber } from "zeromq"
-import { endpoint, text } from "../../shared/config.js"
+import { endpoints, integer, text } from "../../shared/config.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, socketOptions } from "../../shared/sockets.js"
 
 const service = startService("pubsub", {
-  PUBSUB_CONNECT: endpoint("tcp://pubsub-publisher:5556"),
+  /** One publisher or several, comma-separated: SUB fair-queues between them. */
+  PUBSUB_CONNECT: endpoints(["tcp://pubsub-publisher:5556"]),
   PUBSUB_TOPIC: text("ticks"),
+  /** Time spent on each message: more than the publisher's interval makes a slow subscriber. */
+  PUBSUB_PROCESS_MS: integer(0, { min: 0, max: 600_000 }),
 })
 const { config } = service
 
@@ -21,10 +24,23 @@ subscriber.subscribe(config.PUBSUB_TOPIC)
 
 service.reportStats(() => inbox.stats())
 
-await eachMessage(service, subscriber, frames => {
-  const decoded = inbox.accept(frames, { frames: 2 })
+/** A body that announces `bytes` of padding must carry exactly that many: whole, never cut. */
+function cutShort(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null || !("bytes" in body)) return undefined
+  const { bytes, padding } = body as { bytes: unknown; padding: unknown }
+  const length = typeof padding === "string" ? padding.length : -1
+  return length === bytes ? undefined : `partial message: ${length} of ${String(bytes)} announced bytes`
+}
+
+await eachMessage(service, subscriber, async frames => {
+  const decoded = inbox.open(frames, { frames: 2 })
   if (!decoded.ok) return
   const { envelope } = decoded
+  const partial = cutShort(envelope.body)
+  if (partial) return inbox.reject(partial, { producer: envelope.producer, seq: envelope.seq })
+  inbox.track(inbox.tracker, envelope.producer, envelope.incarnation, envelope.seq)
   const topic = frames[0]!.toString("utf8")
-  service.message("received", `seq ${envelope.seq} from ${envelope.producer}`, { producer: envelope.producer, seq: envelope.seq, topic, latencyMs: Date.now() - envelope.sentAt })
+  const payloadBytes = (envelope.body as { bytes?: number } | null)?.bytes ?? 0
+  service.message("received", `seq ${envelope.seq} from ${envelope.producer}`, { producer: envelope.producer, incarnation: envelope.incarnation, seq: envelope.seq, topic, payloadBytes, latencyMs: Date.now() - envelope.sentAt })
+  if (config.PUBSUB_PROCESS_MS > 0) await service.pause(config.PUBSUB_PROCESS_MS)
 })

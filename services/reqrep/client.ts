@@ -2,10 +2,15 @@
 // round-trip time. A plain REQ socket that loses a reply (the server died with
 // the request in hand) waits forever and refuses to send again. So the client
 // has a receive timeout, and on timeout it closes the socket and opens a new one
-// before going on: the simplest Lazy Pirate (no resend of the lost request).
+// before going on: the simplest Lazy Pirate.
+//
+// Settings turn it into the other clients the scenarios compare:
+// REQREP_TIMEOUT_MS=0 is the naive client (no timeout: stuck for good after a
+// lost reply); REQREP_RETRIES=N resends a timed-out request N times, each on a
+// new socket, then gives up and exits cleanly.
 import { Request } from "zeromq"
-import { endpoint, integer } from "../../shared/config.js"
-import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { boolean, endpoint, integer } from "../../shared/config.js"
+import { encodeEnvelope, Producer, type Envelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { ticks } from "../../shared/pace.js"
 import { startService } from "../../shared/service.js"
@@ -14,46 +19,86 @@ import { connectSocket, isClosedError, isTimeoutError, socketOptions } from "../
 const service = startService("reqrep", {
   REQREP_CONNECT: endpoint("tcp://reqrep-server:5559"),
   REQREP_INTERVAL_MS: integer(500, { min: 1, max: 3_600_000 }),
-  REQREP_TIMEOUT_MS: integer(2000, { min: 1, max: 3_600_000 }),
+  /** 0: no timeout at all (the naive client). */
+  REQREP_TIMEOUT_MS: integer(2000, { min: 0, max: 3_600_000 }),
+  /** Resend a timed-out request this many times, then give up (0: never resend, go on). */
+  REQREP_RETRIES: integer(0, { min: 0, max: 1000 }),
+  /** Once, at start: try a second send before the first reply, to show REQ refusing it. */
+  REQREP_SHOW_LOCKSTEP: boolean(false),
 })
 const { config, log } = service
 
+const LOCKSTEP_PROBE_MS = 500
 const producer = new Producer(service.name)
 const inbox = new Inbox(service)
-let replies = 0
-let timeouts = 0
-let unexpected = 0
+const counts = { replies: 0, timeouts: 0, retries: 0, unexpected: 0 }
 
 const openSocket = () =>
-  connectSocket(service, new Request({ ...socketOptions(config, "both"), receiveTimeout: config.REQREP_TIMEOUT_MS }), config.REQREP_CONNECT, "req")
+  connectSocket(service, new Request({ ...socketOptions(config, "both"), receiveTimeout: config.REQREP_TIMEOUT_MS || -1 }), config.REQREP_CONNECT, "req")
 
 let client = openSocket()
-service.reportStats(() => ({ ...inbox.stats(), sent: producer.lastSeq, replies, timeouts, unexpected }))
+service.reportStats(() => ({ ...inbox.stats(), sent: producer.lastSeq, ...counts }))
 
-for await (const _ of ticks(service, 1000 / config.REQREP_INTERVAL_MS)) {
-  const request = producer.next({ question: `request ${producer.lastSeq + 1}` })
-  const started = performance.now()
+/** REQ is lockstep: a second send before the reply is refused (EFSM). */
+async function showLockstep(request: Envelope): Promise<void> {
+  // zeromq.js does not fail such a send at once: it waits for the socket to be
+  // writable, which a REQ awaiting its reply never is, and reports EFSM when
+  // the send timeout runs out. So the probe bounds it.
+  client.sendTimeout = LOCKSTEP_PROBE_MS
   try {
-    await client.send(encodeEnvelope(request))
-    service.message("sent", `request seq ${request.seq}`, { seq: request.seq })
+    // Not numbered: it is expected to be refused, and must not leave a gap in our seq.
+    await client.send(encodeEnvelope({ ...request, body: { question: "a second request before the first reply" } }))
+    log.warn("lockstep", "a second send before the reply was accepted")
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    log.info("refused", `a second send before the reply was refused: ${code ?? String(error)}`, { code })
+  } finally {
+    client.sendTimeout = -1
+  }
+}
+
+/** One attempt: send, wait for the reply. Returns the reply, or "timeout". */
+async function attempt(request: Envelope, attemptNo: number): Promise<Envelope | "timeout" | "invalid"> {
+  const started = performance.now()
+  await client.send(encodeEnvelope(request))
+  service.message("sent", `request seq ${request.seq}${attemptNo > 0 ? ` (retry ${attemptNo})` : ""}`, { seq: request.seq, incarnation: producer.incarnation, attempt: attemptNo })
+  if (config.REQREP_SHOW_LOCKSTEP && request.seq === 1 && attemptNo === 0) await showLockstep(request)
+  try {
     const decoded = inbox.accept(await client.receive(), { frames: 1 })
-    if (!decoded.ok) continue
+    if (!decoded.ok) return "invalid"
     const reply = decoded.envelope
     if (reply.inReplyTo?.producer !== service.name || reply.inReplyTo.seq !== request.seq) {
-      unexpected += 1
+      counts.unexpected += 1
       log.warn("unexpected-reply", `reply seq ${reply.seq} does not answer request ${request.seq}`, { seq: reply.seq, inReplyTo: reply.inReplyTo, expected: request.seq })
-      continue
+      return "invalid"
     }
-    replies += 1
     const rttMs = Math.round((performance.now() - started) * 100) / 100
-    service.message("received", `reply to request ${request.seq} in ${rttMs} ms`, { producer: reply.producer, seq: reply.seq, inReplyTo: reply.inReplyTo, rttMs, body: reply.body })
+    service.message("received", `reply to request ${request.seq} in ${rttMs} ms`, { producer: reply.producer, incarnation: reply.incarnation, seq: reply.seq, inReplyTo: reply.inReplyTo, rttMs, attempt: attemptNo, body: reply.body })
+    counts.replies += 1
+    return reply
   } catch (error) {
-    if (service.stopping || (isClosedError(client, error) && !isTimeoutError(error))) break
     if (!isTimeoutError(error)) throw error
-    timeouts += 1
-    log.warn("timeout", `no reply to request ${request.seq} within ${config.REQREP_TIMEOUT_MS} ms: reopening the socket`, { seq: request.seq, timeoutMs: config.REQREP_TIMEOUT_MS })
+    counts.timeouts += 1
+    log.warn("timeout", `no reply to request ${request.seq} within ${config.REQREP_TIMEOUT_MS} ms: reopening the socket`, { seq: request.seq, timeoutMs: config.REQREP_TIMEOUT_MS, attempt: attemptNo })
     // The REQ socket now waits for a reply that will never come: replace it.
     client.close()
     client = openSocket()
+    return "timeout"
   }
+}
+
+try {
+  for await (const _ of ticks(service, 1000 / config.REQREP_INTERVAL_MS)) {
+    const request = producer.next({ question: `request ${producer.lastSeq + 1}` })
+    for (let attemptNo = 0; ; attemptNo++) {
+      if ((await attempt(request, attemptNo)) !== "timeout" || config.REQREP_RETRIES === 0) break
+      if (attemptNo >= config.REQREP_RETRIES) {
+        log.warn("give-up", `no reply to request ${request.seq} after ${config.REQREP_RETRIES} retries: the server seems to be down, giving up`, { seq: request.seq, retries: config.REQREP_RETRIES })
+        await service.stop("gave up")
+      }
+      counts.retries += 1
+    }
+  }
+} catch (error) {
+  if (!service.stopping && !isClosedError(client, error)) throw error
 }

@@ -16,6 +16,8 @@ const service = startService("router-dealer", {
   RD_FRONTEND_CONNECT: endpoint("tcp://rd-broker:5560"),
   RD_RATE: decimal(5, { min: 0.01, max: 100_000 }),
   RD_TIMEOUT_MS: integer(3000, { min: 1, max: 3_600_000 }),
+  /** Requests sent together at each tick (10: ten outstanding at once). */
+  RD_BURST: integer(1, { min: 1, max: 10_000 }),
 })
 const { config, log } = service
 
@@ -57,7 +59,7 @@ async function awaitReply(id: number, answered: Promise<Envelope>, started: numb
     const reply = await answered
     counts.replies += 1
     const rttMs = Math.round((performance.now() - started) * 100) / 100
-    service.message("received", `reply to request ${id} in ${rttMs} ms`, { id, producer: reply.producer, seq: reply.seq, inReplyTo: reply.inReplyTo, rttMs, body: reply.body })
+    service.message("received", `reply to request ${id} in ${rttMs} ms`, { id, producer: reply.producer, incarnation: reply.incarnation, seq: reply.seq, inReplyTo: reply.inReplyTo, rttMs, body: reply.body })
   } catch (error) {
     if (error instanceof RequestTimeout) {
       counts.timeouts += 1
@@ -67,18 +69,19 @@ async function awaitReply(id: number, answered: Promise<Envelope>, started: numb
 }
 
 for await (const _ of ticks(service, config.RD_RATE)) {
-  const envelope = producer.next({ question: `request ${producer.lastSeq + 1}` })
-  const id = envelope.seq
-  const answered = pending.add(id, config.RD_TIMEOUT_MS)
-  const started = performance.now()
-  void awaitReply(id, answered, started)
-  try {
-    // Sends are awaited one at a time (one send in progress per socket); the
-    // replies are awaited concurrently, each by its own promise.
-    await client.send([EMPTY, encodeEnvelope(envelope)])
-  } catch (error) {
-    if (isClosedError(client, error)) break
-    throw error
+  for (let n = 0; n < config.RD_BURST && !service.stopping; n++) {
+    const envelope = producer.next({ question: `request ${producer.lastSeq + 1}` })
+    const id = envelope.seq
+    const answered = pending.add(id, config.RD_TIMEOUT_MS)
+    void awaitReply(id, answered, performance.now())
+    try {
+      // Sends are awaited one at a time (one send in progress per socket); the
+      // replies are awaited concurrently, each by its own promise.
+      await client.send([EMPTY, encodeEnvelope(envelope)])
+    } catch (error) {
+      if (isClosedError(client, error)) break
+      throw error
+    }
+    service.message("sent", `request ${id}`, { seq: id, incarnation: producer.incarnation, id, pending: pending.size })
   }
-  service.message("sent", `request ${id}`, { seq: id, id, pending: pending.size })
 }
