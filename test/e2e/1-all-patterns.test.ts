@@ -2,8 +2,8 @@
 // running, and messages flow in every pattern within 10 s of start.
 import assert from "node:assert/strict"
 import { after, it } from "node:test"
-import { ComposeProject } from "../support/compose.js"
-import { is } from "../support/logs.js"
+import { ComposeProject } from "../../scenarios/runner/compose.js"
+import { is } from "../../scenarios/runner/logs.js"
 
 const lab = new ComposeProject("zmqlab-e2e-all")
 after(() => lab.down())

@@ -3,10 +3,10 @@
 // and a producer restart, and receives the new incarnation's messages.
 import assert from "node:assert/strict"
 import { after, it } from "node:test"
-import { ComposeProject } from "../support/compose.js"
-import { is } from "../support/logs.js"
+import { ComposeProject } from "../../scenarios/runner/compose.js"
+import { is } from "../../scenarios/runner/logs.js"
 
-const lab = new ComposeProject("zmqlab-e2e-pubrestart", { PUBSUB_RATE: "20", RECONNECT_INTERVAL_MS: "200" })
+const lab = new ComposeProject("zmqlab-e2e-pubrestart", { environment: { PUBSUB_RATE: "20", RECONNECT_INTERVAL_MS: "200" } })
 after(() => lab.down())
 
 it("the subscriber reconnects by itself to a killed and restarted publisher", async () => {

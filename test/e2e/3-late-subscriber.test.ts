@@ -2,10 +2,10 @@
 // (its first seq is greater than 1) and nothing afterwards (no gap).
 import assert from "node:assert/strict"
 import { after, it } from "node:test"
-import { ComposeProject } from "../support/compose.js"
-import { is } from "../support/logs.js"
+import { ComposeProject } from "../../scenarios/runner/compose.js"
+import { is } from "../../scenarios/runner/logs.js"
 
-const lab = new ComposeProject("zmqlab-e2e-late", { PUBSUB_RATE: "20" })
+const lab = new ComposeProject("zmqlab-e2e-late", { environment: { PUBSUB_RATE: "20" } })
 after(() => lab.down())
 
 it("the late subscriber's first seq is greater than 1 and it sees no gap afterwards", async () => {

@@ -6,15 +6,15 @@
 // busy with tasks queued: killing it loses at least the task in hand.
 import assert from "node:assert/strict"
 import { after, it } from "node:test"
-import { ComposeProject } from "../support/compose.js"
-import { is, type LogRecord } from "../support/logs.js"
+import { ComposeProject } from "../../scenarios/runner/compose.js"
+import { is, type LogRecord } from "../../scenarios/runner/logs.js"
 
-const lab = new ComposeProject("zmqlab-e2e-pipeline", {
+const lab = new ComposeProject("zmqlab-e2e-pipeline", { environment: {
   PIPELINE_RATE: "4",
   PIPELINE_WORK_MS_MIN: "600",
   PIPELINE_WORK_MS_MAX: "600",
   PIPELINE_LOSS_GRACE_MS: "3000",
-})
+} })
 after(() => lab.down())
 
 const ranges = (record: LogRecord) => record.missing as Array<{ from: number; to: number }>

@@ -3,11 +3,11 @@
 // again once the server is back.
 import assert from "node:assert/strict"
 import { after, it } from "node:test"
-import { ComposeProject } from "../support/compose.js"
-import { is } from "../support/logs.js"
+import { ComposeProject } from "../../scenarios/runner/compose.js"
+import { is } from "../../scenarios/runner/logs.js"
 
 // Each request takes the server 1.5 s, so it is always holding one.
-const lab = new ComposeProject("zmqlab-e2e-reqrep", { REQREP_WORK_MS: "1500", REQREP_TIMEOUT_MS: "3000", REQREP_INTERVAL_MS: "200" })
+const lab = new ComposeProject("zmqlab-e2e-reqrep", { environment: { REQREP_WORK_MS: "1500", REQREP_TIMEOUT_MS: "3000", REQREP_INTERVAL_MS: "200" } })
 after(() => lab.down())
 
 it("the client times out on the lost request and recovers when the server is back", async () => {

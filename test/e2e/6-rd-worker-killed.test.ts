@@ -2,14 +2,14 @@
 // time out and are logged by id; every other request completes; nothing leaks.
 import assert from "node:assert/strict"
 import { after, it } from "node:test"
-import { ComposeProject } from "../support/compose.js"
-import { is } from "../support/logs.js"
+import { ComposeProject } from "../../scenarios/runner/compose.js"
+import { is } from "../../scenarios/runner/logs.js"
 
 // Requests every 1.25 s, each taking 1 s: DEALER round-robin gives each worker
 // one every 2.5 s, so a worker is busy 40% of the time, the survivor 80% after
 // the kill (no queue builds up), and a request in hand lasts long enough for
 // the kill to land on it.
-const lab = new ComposeProject("zmqlab-e2e-rd", { RD_RATE: "0.8", RD_WORK_MS_MIN: "1000", RD_WORK_MS_MAX: "1000", RD_TIMEOUT_MS: "3000" })
+const lab = new ComposeProject("zmqlab-e2e-rd", { environment: { RD_RATE: "0.8", RD_WORK_MS_MIN: "1000", RD_WORK_MS_MAX: "1000", RD_TIMEOUT_MS: "3000" } })
 after(() => lab.down())
 
 const idOf = (reply: Record<string, unknown>) => (reply.inReplyTo as { seq: number }).seq

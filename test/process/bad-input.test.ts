@@ -5,7 +5,7 @@ import assert from "node:assert/strict"
 import { after, before, describe, it } from "node:test"
 import { decodeEnvelope } from "../../shared/envelope.js"
 import { garbageToDealer, garbageToPull, garbageToRep, garbageToRouter, garbageToXpub, malformedMessages, rawGarbage } from "../support/garbage.js"
-import { is } from "../support/logs.js"
+import { is } from "../../scenarios/runner/logs.js"
 import { freePort, Lab } from "../support/processes.js"
 
 const MAX_MESSAGE_BYTES = 4096

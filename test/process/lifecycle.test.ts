@@ -4,7 +4,7 @@
 // invalid setting stops it at start with one line naming variable and value.
 import assert from "node:assert/strict"
 import { after, describe, it } from "node:test"
-import { is } from "../support/logs.js"
+import { is } from "../../scenarios/runner/logs.js"
 import { freePort, Lab } from "../support/processes.js"
 
 const lab = new Lab()

@@ -1,0 +1,188 @@
+// Drives one Compose project of the lab: its own name, network and containers,
+// configured by an override file, torn down afterwards whatever happened.
+// Shared by the end-to-end tests and the scenario runner. Every docker command
+// goes through `docker()`, and can be echoed so a person can replay it by hand.
+import { spawn, type ChildProcess } from "node:child_process"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join, relative } from "node:path"
+import { fileURLToPath } from "node:url"
+import { LogCollector } from "./logs.js"
+
+export const root = fileURLToPath(new URL("../..", import.meta.url))
+
+export type Env = Record<string, string>
+
+export interface ProjectOptions {
+  /** Settings for every service. */
+  environment?: Env
+  /** Settings for one service (over `environment`). */
+  services?: Record<string, Env>
+  /** Services the compose file does not have, each like one it has (a third worker, a second publisher). */
+  extraServices?: Record<string, { like: string; env?: Env }>
+  /** Sees every docker command before it runs. */
+  echo?: (command: string) => void
+}
+
+const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`)
+
+export function docker(args: string[], { check = true, echo }: { check?: boolean; echo?: (command: string) => void } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  echo?.(["docker", ...args].map(quote).join(" "))
+  return new Promise((resolve, reject) => {
+    const child = spawn("docker", args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on("error", reject)
+    child.on("close", code => {
+      if (check && code !== 0) reject(new Error(`docker ${args.join(" ")} failed (${code}): ${stderr.trim()}`))
+      else resolve({ code: code ?? -1, stdout, stderr })
+    })
+  })
+}
+
+export class ComposeProject {
+  readonly logs = new LogCollector()
+  private readonly dir: string
+  private readonly override: string
+  private readonly followers: ChildProcess[] = []
+  private prepared: Promise<void> | undefined
+
+  constructor(
+    readonly name: string,
+    private readonly options: ProjectOptions = {},
+  ) {
+    this.dir = mkdtempSync(join(tmpdir(), `${name}-`))
+    this.override = join(this.dir, "override.yml")
+  }
+
+  private async writeOverride(): Promise<void> {
+    const { stdout } = await docker(["compose", "--file", join(root, "docker-compose.yml"), "--profile", "late", "config", "--services"])
+    const { environment = {}, services = {}, extraServices = {} } = this.options
+    const settings = (service: string, own: Env = {}) => ({ STATS_INTERVAL_MS: "1000", ...environment, ...own, ...services[service] })
+    const override = {
+      services: {
+        ...Object.fromEntries(stdout.trim().split("\n").map(service => [service, { environment: settings(service) }])),
+        ...Object.fromEntries(
+          Object.entries(extraServices).map(([service, { like, env }]) => [
+            service,
+            { extends: { file: join(root, "docker-compose.yml"), service: like }, hostname: service, environment: settings(service, env) },
+          ]),
+        ),
+      },
+    }
+    // JSON is valid YAML: the override needs no YAML library.
+    writeFileSync(this.override, JSON.stringify(override, null, 2))
+  }
+
+  private base(): string[] {
+    return ["compose", "--project-name", this.name, "--profile", "late", "--file", relative(root, join(root, "docker-compose.yml")), "--file", this.override]
+  }
+
+  async compose(args: string[], options: { check?: boolean; quiet?: boolean } = {}) {
+    this.prepared ??= this.writeOverride()
+    await this.prepared
+    return docker([...this.base(), ...args], { check: options.check ?? true, echo: options.quiet ? undefined : this.options.echo })
+  }
+
+  /** The override file's path, for the commands a report shows. */
+  get overrideFile(): string {
+    return this.override
+  }
+
+  /** Starts the services (as `make up` when none named), waits until they run, follows their logs. */
+  async up(services: string[] = []): Promise<void> {
+    const names = services.length > 0 ? services : await this.defaultServices()
+    await this.compose(["up", "--detach", "--wait", "--no-build", ...names])
+    this.follow(names)
+  }
+
+  /** Follows the services' logs into `logs` (a stream per call; restarts included). */
+  follow(services: string[]): void {
+    const follower = spawn("docker", [...this.base(), "logs", "--follow", "--no-color", ...services], { cwd: root, stdio: ["ignore", "pipe", "ignore"] })
+    this.logs.follow(follower.stdout!, { prefixed: true })
+    this.followers.push(follower)
+  }
+
+  private async defaultServices(): Promise<string[]> {
+    // Without --profile: exactly what `make up` starts.
+    const { stdout } = await docker(["compose", "--project-name", this.name, "--file", join(root, "docker-compose.yml"), "config", "--services"])
+    return stdout.trim().split("\n")
+  }
+
+  kill(service: string, signal = "SIGKILL") {
+    return this.compose(["kill", "--signal", signal, service])
+  }
+
+  stop(service: string) {
+    return this.compose(["stop", "--timeout", "5", service])
+  }
+
+  start(service: string) {
+    return this.compose(["start", service])
+  }
+
+  restart(service: string) {
+    return this.compose(["restart", "--timeout", "5", service])
+  }
+
+  pause(service: string) {
+    return this.compose(["pause", service])
+  }
+
+  unpause(service: string) {
+    return this.compose(["unpause", service])
+  }
+
+  /** A new container for the service (a new address, unless the old one is free again). */
+  recreate(service: string) {
+    return this.compose(["up", "--detach", "--wait", "--no-build", "--no-deps", "--force-recreate", service])
+  }
+
+  scale(service: string, replicas: number) {
+    return this.compose(["up", "--detach", "--wait", "--no-build", "--no-deps", "--no-recreate", "--scale", `${service}=${replicas}`, service])
+  }
+
+  get network(): string {
+    return `${this.name}_default`
+  }
+
+  async disconnect(service: string) {
+    return docker(["network", "disconnect", this.network, await this.containerId(service)], { echo: this.options.echo })
+  }
+
+  /** Back on the network, with the service name as DNS alias as Compose gave it. */
+  async connect(service: string) {
+    return docker(["network", "connect", "--alias", service, this.network, await this.containerId(service)], { echo: this.options.echo })
+  }
+
+  async containerId(service: string): Promise<string> {
+    const { stdout } = await this.compose(["ps", "--all", "--quiet", service], { quiet: true })
+    const id = stdout.trim().split("\n")[0]
+    if (!id) throw new Error(`no container for ${service}`)
+    return id
+  }
+
+  async inspect(service: string, format: string): Promise<string> {
+    const { stdout } = await docker(["inspect", "--format", format, await this.containerId(service)])
+    return stdout.trim()
+  }
+
+  /** The container's address on the project network (reachable from this host). */
+  ip(service: string): Promise<string> {
+    return this.inspect(service, "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}")
+  }
+
+  async states(): Promise<Record<string, string>> {
+    const { stdout } = await this.compose(["ps", "--all", "--format", "{{.Service}} {{.State}}"], { quiet: true })
+    return Object.fromEntries(stdout.trim().split("\n").filter(Boolean).map(line => line.split(" ") as [string, string]))
+  }
+
+  /** Removes everything of the project: containers, network, volumes, temp files. */
+  async down(): Promise<void> {
+    for (const follower of this.followers) follower.kill("SIGTERM")
+    await this.compose(["down", "--volumes", "--remove-orphans", "--timeout", "5"], { check: false })
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,96 @@
+// The language of scenario files. A scenario is data: the claim in one
+// sentence, the services it starts with their settings, a timeline of actions,
+// the figures a checker computes from the run's history, and the checks with
+// their expected values. The runner (runner.ts) does the rest.
+import type { Env } from "./compose.js"
+import type { History, HistoryEvent } from "./history.js"
+
+export type Action =
+  | { kind: "start" | "stop" | "pause" | "unpause" | "restart" | "recreate" | "disconnect" | "connect"; service: string }
+  | { kind: "kill"; service: string; signal: string }
+  | { kind: "up"; services: string[] }
+  | { kind: "scale"; service: string; replicas: number }
+  | { kind: "wait"; description: string; where: (event: HistoryEvent) => boolean; count: number; timeoutMs: number }
+  | { kind: "sleep"; ms: number }
+
+export interface Variant {
+  name: string
+  /** Started (in this order) before the timeline; stopped in this order after it. */
+  services: string[]
+  env?: Env
+  serviceEnv?: Record<string, Env>
+  extraServices?: Record<string, { like: string; env?: Env }>
+  timeline: Action[]
+}
+
+export type Figures = Record<string, unknown>
+
+export interface Expectation {
+  /** What is expected, in words: "0", "< 5000", "between 90 and 110". */
+  text: string
+  test(value: unknown): boolean
+}
+
+export interface Check<F extends Figures = Figures> {
+  name: string
+  value(figures: F): unknown
+  expect: Expectation
+}
+
+export interface Scenario<F extends Figures = Figures> {
+  name: string
+  claim: string
+  /** Where the common statement is wrong or imprecise: what the run shows instead. */
+  note?: string
+  variants: Variant[]
+  figures(history: History): F
+  checks: Check<F>[]
+}
+
+type ScenarioInput<F extends Figures> = Omit<Scenario<F>, "variants"> & ({ variants: Variant[] } | Omit<Variant, "name">)
+
+/** A scenario with one run (`services`, `timeline`, ...) or several (`variants`). */
+export function scenario<F extends Figures>(input: ScenarioInput<F>): Scenario<F> {
+  if ("variants" in input) return input
+  const { name, claim, note, figures, checks, services, env, serviceEnv, extraServices, timeline } = input
+  return { name, claim, note, figures, checks, variants: [{ name: "main", services, env, serviceEnv, extraServices, timeline }] }
+}
+
+// --- actions ------------------------------------------------------------------
+
+export const start = (service: string): Action => ({ kind: "start", service })
+export const stop = (service: string): Action => ({ kind: "stop", service })
+export const kill = (service: string, signal = "SIGKILL"): Action => ({ kind: "kill", service, signal })
+export const pause = (service: string): Action => ({ kind: "pause", service })
+export const unpause = (service: string): Action => ({ kind: "unpause", service })
+export const restart = (service: string): Action => ({ kind: "restart", service })
+export const recreate = (service: string): Action => ({ kind: "recreate", service })
+export const disconnect = (service: string): Action => ({ kind: "disconnect", service })
+export const connect = (service: string): Action => ({ kind: "connect", service })
+export const up = (...services: string[]): Action => ({ kind: "up", services })
+export const scale = (service: string, replicas: number): Action => ({ kind: "scale", service, replicas })
+export const sleep = (ms: number): Action => ({ kind: "sleep", ms })
+
+/**
+ * Waits until `count` events of `service` named `event` (and matching `where`)
+ * have happened since the previous action: the timeline moves on an event, not
+ * on a guess. `timeoutMs` only bounds a failure.
+ */
+export function waitFor(service: string, event: string, { where = () => true, count = 1, timeoutMs = 15_000 }: { where?: (e: HistoryEvent) => boolean; count?: number; timeoutMs?: number } = {}): Action {
+  return { kind: "wait", description: `${count > 1 ? `${count} × ` : ""}${service} ${event}`, where: e => e.service === service && e.event === event && where(e), count, timeoutMs }
+}
+
+// --- expectations -------------------------------------------------------------
+
+const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : Number.NaN)
+
+export const equals = (expected: unknown): Expectation => ({ text: JSON.stringify(expected), test: value => JSON.stringify(value) === JSON.stringify(expected) })
+export const atLeast = (min: number): Expectation => ({ text: `≥ ${min}`, test: value => num(value) >= min })
+export const atMost = (max: number): Expectation => ({ text: `≤ ${max}`, test: value => num(value) <= max })
+export const below = (max: number): Expectation => ({ text: `< ${max}`, test: value => num(value) < max })
+export const between = (min: number, max: number): Expectation => ({ text: `${min} to ${max}`, test: value => num(value) >= min && num(value) <= max })
+/** For [what the lab logged, what the history shows]: the lab's own count must agree. */
+export const agree: Expectation = { text: "logged = counted", test: value => Array.isArray(value) && value.length === 2 && value[0] === value[1] }
+export const isTrue: Expectation = { text: "yes", test: value => value === true }
+
+export const check = <F extends Figures>(name: string, value: (figures: F) => unknown, expect: Expectation): Check<F> => ({ name, value, expect })
