@@ -1,7 +1,7 @@
 // PUB/SUB: subscribers reconnect on their own to a publisher that was killed
 // and started again, and receive its new incarnation.
 import { actionTime, count, delivery, each, events, firstAfter, recoveryMs } from "./runner/checkers.js"
-import { agree, atLeast, below, check, equals, kill, scenario, sleep, start, waitFor } from "./runner/dsl.js"
+import { agree, atLeast, below, equals, kill, scenario, sleep, start, waitFor } from "./runner/dsl.js"
 
 const SUBSCRIBERS = ["pubsub-subscriber", "pubsub-late-subscriber"]
 const OUTAGE_MS = 3000
@@ -35,11 +35,12 @@ export default scenario({
       reconnectRetries: count(history, subscriber, "socket.connect:retry"),
     }))
   },
-  checks: SUBSCRIBERS.flatMap(s => [
-    check(`${s}: producer-restart logged`, f => f[s]!.restartsLogged, equals(1)),
-    check(`${s}: gaps logged`, f => f[s]!.gapsLogged, equals(0)),
-    check(`${s}: received from the new incarnation`, f => f[s]!.receivedFromNewIncarnation, atLeast(20)),
-    check(`${s}: recovery time (ms)`, f => f[s]!.recoveryMs, below(2000)),
-    check(`${s}: missed at restart (logged, counted)`, f => [f[s]!.missedAtStartLogged, f[s]!.newIncarnation.lost], agree),
-  ]),
+  checks: f =>
+    SUBSCRIBERS.flatMap(s => [
+      [`${s}: producer-restart logged`, f[s]!.restartsLogged, equals(1)],
+      [`${s}: gaps logged`, f[s]!.gapsLogged, equals(0)],
+      [`${s}: received from the new incarnation`, f[s]!.receivedFromNewIncarnation, atLeast(20)],
+      [`${s}: recovery time (ms)`, f[s]!.recoveryMs, below(2000)],
+      [`${s}: missed at restart (logged, counted)`, [f[s]!.missedAtStartLogged, f[s]!.newIncarnation.lost], agree],
+    ]),
 })

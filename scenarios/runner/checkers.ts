@@ -29,6 +29,11 @@ interface StreamSpec {
   sentWhere?: (event: HistoryEvent) => boolean
   /** What a `received` event of the consumer refers to; the default reads producer/incarnation/seq. */
   refOf?: (event: HistoryEvent) => MessageRef | undefined
+  /**
+   * Count only from the consumer's first message on (default): what was sent
+   * before it joined was never its to lose (a late joiner's first seq is > 1).
+   */
+  sinceJoined?: boolean
 }
 
 export const directRef = (event: HistoryEvent): MessageRef | undefined =>
@@ -51,12 +56,15 @@ export function count(history: History, service: string, event: string, where?: 
 }
 
 /** What one consumer got of one producer's stream. */
-export function delivery(history: History, { producer, consumer, sentWhere = () => true, refOf = directRef }: StreamSpec): Delivery {
-  const sent = events(history, producer, "sent", e => typeof e.seq === "number" && typeof e.incarnation === "string" && sentWhere(e))
+export function delivery(history: History, { producer, consumer, sentWhere = () => true, refOf = directRef, sinceJoined = true }: StreamSpec): Delivery {
+  const receivedEvents = events(history, consumer, "received").filter(e => refOf(e)?.producer === producer)
+  const refs = receivedEvents.map(e => refOf(e)!)
+  const first = refs[0]
+  const firstAt = receivedEvents[0]?.t ?? Number.POSITIVE_INFINITY
+  const joined = (e: HistoryEvent) =>
+    !sinceJoined || (e.incarnation === first?.incarnation ? (e.seq as number) >= first!.seq : e.t >= firstAt)
+  const sent = events(history, producer, "sent", e => typeof e.seq === "number" && typeof e.incarnation === "string" && sentWhere(e) && joined(e))
   const sentKeys = new Set(sent.map(e => key(e.incarnation as string, e.seq as number)))
-  const refs = events(history, consumer, "received")
-    .map(refOf)
-    .filter((ref): ref is MessageRef => ref !== undefined && ref.producer === producer)
 
   const seen = new Set<string>()
   const highest = new Map<string, number>()

@@ -31,11 +31,8 @@ export interface Expectation {
   test(value: unknown): boolean
 }
 
-export interface Check<F extends Figures = Figures> {
-  name: string
-  value(figures: F): unknown
-  expect: Expectation
-}
+/** One check: its name, the observed value (from the figures), what is expected of it. */
+export type Check = [name: string, observed: unknown, expect: Expectation]
 
 export interface Scenario<F extends Figures = Figures> {
   name: string
@@ -44,7 +41,7 @@ export interface Scenario<F extends Figures = Figures> {
   note?: string
   variants: Variant[]
   figures(history: History): F
-  checks: Check<F>[]
+  checks(figures: F): Check[]
 }
 
 type ScenarioInput<F extends Figures> = Omit<Scenario<F>, "variants"> & ({ variants: Variant[] } | Omit<Variant, "name">)
@@ -92,5 +89,3 @@ export const between = (min: number, max: number): Expectation => ({ text: `${mi
 /** For [what the lab logged, what the history shows]: the lab's own count must agree. */
 export const agree: Expectation = { text: "logged = counted", test: value => Array.isArray(value) && value.length === 2 && value[0] === value[1] }
 export const isTrue: Expectation = { text: "yes", test: value => value === true }
-
-export const check = <F extends Figures>(name: string, value: (figures: F) => unknown, expect: Expectation): Check<F> => ({ name, value, expect })

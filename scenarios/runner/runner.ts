@@ -177,14 +177,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const checks: CheckResult[] = []
   try {
     figures = scenario.figures(history)
-    for (const check of scenario.checks) {
-      let observed: unknown
-      try {
-        observed = check.value(figures)
-      } catch (failure) {
-        observed = `error: ${String(failure)}`
-      }
-      checks.push({ name: check.name, expected: check.expect.text, observed: observed ?? null, pass: check.expect.test(observed) })
+    for (const [name, observed, expect] of scenario.checks(figures)) {
+      checks.push({ name, expected: expect.text, observed: observed ?? null, pass: expect.test(observed) })
     }
   } catch (failure) {
     error ??= `checker failed: ${failure instanceof Error ? failure.stack : String(failure)}`
