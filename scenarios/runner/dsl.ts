@@ -10,7 +10,7 @@ export type Action =
   | { kind: "kill"; service: string; signal: string }
   | { kind: "up"; services: string[] }
   | { kind: "scale"; service: string; replicas: number }
-  | { kind: "wait"; description: string; where: (event: HistoryEvent) => boolean; count: number; timeoutMs: number }
+  | { kind: "wait"; description: string; where: (event: HistoryEvent) => boolean; count: number; timeoutMs: number; sinceStart: boolean }
   | { kind: "sleep"; ms: number }
 
 export interface Variant {
@@ -70,11 +70,17 @@ export const sleep = (ms: number): Action => ({ kind: "sleep", ms })
 
 /**
  * Waits until `count` events of `service` named `event` (and matching `where`)
- * have happened since the previous action: the timeline moves on an event, not
- * on a guess. `timeoutMs` only bounds a failure.
+ * have happened since the previous action (or, with `sinceStart`, since the
+ * variant started): the timeline moves on an event, not on a guess.
+ * `timeoutMs` only bounds a failure.
  */
-export function waitFor(service: string, event: string, { where = () => true, count = 1, timeoutMs = 15_000 }: { where?: (e: HistoryEvent) => boolean; count?: number; timeoutMs?: number } = {}): Action {
-  return { kind: "wait", description: `${count > 1 ? `${count} × ` : ""}${service} ${event}`, where: e => e.service === service && e.event === event && where(e), count, timeoutMs }
+export function waitFor(
+  service: string,
+  event: string,
+  { where = () => true, count = 1, timeoutMs = 15_000, sinceStart = false }: { where?: (e: HistoryEvent) => boolean; count?: number; timeoutMs?: number; sinceStart?: boolean } = {},
+): Action {
+  const description = `${count > 1 ? `${count} × ` : ""}${service} ${event}${sinceStart ? " (since the start)" : ""}`
+  return { kind: "wait", description, where: e => e.service === service && e.event === event && where(e), count, timeoutMs, sinceStart }
 }
 
 // --- expectations -------------------------------------------------------------
