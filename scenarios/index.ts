@@ -4,6 +4,12 @@ import ppLoadBalance from "./pp-load-balance.js"
 import ppNoWorkerYet from "./pp-no-worker-yet.js"
 import ppWorkerKilled from "./pp-worker-killed.js"
 import ppWorkerRestart from "./pp-worker-restart.js"
+import rdAsync from "./rd-async.js"
+import rdRouting from "./rd-routing.js"
+import rdWorkerKilled from "./rd-worker-killed.js"
+import rrLockstep from "./rr-lockstep.js"
+import rrServerKilled from "./rr-server-killed.js"
+import rrThreeClients from "./rr-three-clients.js"
 import type { Scenario } from "./runner/dsl.js"
 import psLateJoiner from "./ps-late-joiner.js"
 import psNoSubscriber from "./ps-no-subscriber.js"
@@ -14,4 +20,4 @@ import psSubscriberDown from "./ps-subscriber-down.js"
 import psTopicFilter from "./ps-topic-filter.js"
 import psTwoPublishers from "./ps-two-publishers.js"
 
-export const catalogue = [psReconnect, psLateJoiner, psSubscriberDown, psNoSubscriber, psSlowSubscriber, psTwoPublishers, psTopicFilter, psPausedPublisher, ppLoadBalance, ppNoWorkerYet, ppWorkerKilled, ppWorkerRestart, ppFairQueue] as unknown as Scenario[]
+export const catalogue = [psReconnect, psLateJoiner, psSubscriberDown, psNoSubscriber, psSlowSubscriber, psTwoPublishers, psTopicFilter, psPausedPublisher, ppLoadBalance, ppNoWorkerYet, ppWorkerKilled, ppWorkerRestart, ppFairQueue, rrLockstep, rrServerKilled, rrThreeClients, rdAsync, rdRouting, rdWorkerKilled] as unknown as Scenario[]

@@ -8,7 +8,7 @@ const WORKERS = ["pipeline-worker-1", "pipeline-worker-2", "pipeline-worker-3"]
 const burst = { PIPELINE_TASKS: String(TASKS), PIPELINE_RATE: "1000", PIPELINE_WORK_MS_MIN: "50", PIPELINE_WORK_MS_MAX: "50" }
 const extraServices = { "pipeline-worker-3": { like: "pipeline-worker-1" } }
 const staggered = [up(WORKERS[0]!), sleep(1000), up(WORKERS[1]!), sleep(1000), up(WORKERS[2]!)]
-const allResults = waitFor("pipeline-sink", "received", { count: TASKS, timeoutMs: 30_000, sinceStart: true })
+const allResults = waitFor("pipeline-sink", "received", { count: TASKS, timeoutMs: 30_000, from: "start" })
 
 const variants: Variant[] = [
   {

@@ -10,8 +10,11 @@ export type Action =
   | { kind: "kill"; service: string; signal: string }
   | { kind: "up"; services: string[] }
   | { kind: "scale"; service: string; replicas: number }
-  | { kind: "wait"; description: string; where: (event: HistoryEvent) => boolean; count: number; timeoutMs: number; sinceStart: boolean }
+  | { kind: "wait"; description: string; where: (event: HistoryEvent) => boolean; count: number; timeoutMs: number; from: WaitOrigin }
   | { kind: "sleep"; ms: number }
+
+/** Which events a wait counts: since the variant started, since the last action on the system, or only new ones. */
+export type WaitOrigin = "start" | "action" | "now"
 
 export interface Variant {
   name: string
@@ -70,17 +73,17 @@ export const sleep = (ms: number): Action => ({ kind: "sleep", ms })
 
 /**
  * Waits until `count` events of `service` named `event` (and matching `where`)
- * have happened since the previous action (or, with `sinceStart`, since the
- * variant started): the timeline moves on an event, not on a guess.
- * `timeoutMs` only bounds a failure.
+ * have happened, counted `from` the last action on the system (default), the
+ * variant's start, or now (the next such event): the timeline moves on an
+ * event, not on a guess. `timeoutMs` only bounds a failure.
  */
 export function waitFor(
   service: string,
   event: string,
-  { where = () => true, count = 1, timeoutMs = 15_000, sinceStart = false }: { where?: (e: HistoryEvent) => boolean; count?: number; timeoutMs?: number; sinceStart?: boolean } = {},
+  { where = () => true, count = 1, timeoutMs = 15_000, from = "action" }: { where?: (e: HistoryEvent) => boolean; count?: number; timeoutMs?: number; from?: WaitOrigin } = {},
 ): Action {
-  const description = `${count > 1 ? `${count} × ` : ""}${service} ${event}${sinceStart ? " (since the start)" : ""}`
-  return { kind: "wait", description, where: e => e.service === service && e.event === event && where(e), count, timeoutMs, sinceStart }
+  const origin = from === "start" ? " (since the start)" : from === "now" ? " (a new one)" : ""
+  return { kind: "wait", description: `${count > 1 ? `${count} × ` : ""}${service} ${event}${origin}`, where: e => e.service === service && e.event === event && where(e), count, timeoutMs, from }
 }
 
 // --- expectations -------------------------------------------------------------

@@ -134,7 +134,8 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
       print(`  [${label}] step ${index + 1}/${steps.length}: ${describe(action)}  (~${left} s left)`)
       if (action.kind !== "wait" && action.kind !== "sleep") mark = project.logs.mark
       const begun = Date.now()
-      await perform(project, action, variant.name, action.kind === "wait" && action.sinceStart ? 0 : mark)
+      const origin = action.kind !== "wait" || action.from === "action" ? mark : action.from === "start" ? 0 : project.logs.mark
+      await perform(project, action, variant.name, origin)
       if (action.kind === "up") for (const service of action.services) started.add(service)
       if (action.kind === "scale") started.add(action.service)
       if (action.kind !== "wait" && action.kind !== "sleep") note("action", { action: action.kind, target: target(action), startedAt: begun, ...(action.kind === "kill" ? { signal: action.signal } : {}) })
