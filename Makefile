@@ -22,7 +22,9 @@ ifndef NODE_IMAGE
 endif
 export LAB_IMAGE
 
-.PHONY: help up down build logs ps kill stop start restart late-subscriber test test-unit test-e2e lint typecheck offline-image
+.PHONY: help up down build logs ps kill stop start restart late-subscriber test test-unit test-e2e lint typecheck offline-image scenario scenarios scenarios-list
+NAME ?=
+SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
 help: ## Show this help
 	@echo "zmq-lab: ZeroMQ patterns as containers. Targets:"
@@ -78,6 +80,16 @@ restart: ## Restart one service: make restart SERVICE=...
 late-subscriber: ## Start a second subscriber now, to see what a late joiner misses
 	$(COMPOSE_ALL) up -d --wait pubsub-late-subscriber
 	@echo "Watch it:  $(COMPOSE) logs pubsub-late-subscriber | grep joined"
+
+scenarios-list: node_modules ## List the fault scenarios with their claims
+	@$(SCENARIOS) list
+
+scenario: node_modules build ## Run one scenario: make scenario NAME=ps-reconnect (report in runs/latest/)
+	@test -n "$(NAME)" || { echo "usage: make scenario NAME=<name>  (see make scenarios-list)"; exit 2; }
+	@$(SCENARIOS) run $(NAME)
+
+scenarios: node_modules build ## Run every scenario and write docs/verdicts.md
+	@$(SCENARIOS) all --verdicts docs/verdicts.md
 
 offline-image: ## Build the Node.js base image without a container registry
 	@scripts/build-offline-node-image.sh $(OFFLINE_NODE_IMAGE)

@@ -1,4 +1,6 @@
 // The scenario catalogue, in the order `make scenarios` runs it.
+import netNewIp from "./net-new-ip.js"
+import netPartition from "./net-partition.js"
 import ppFairQueue from "./pp-fair-queue.js"
 import ppLoadBalance from "./pp-load-balance.js"
 import ppNoWorkerYet from "./pp-no-worker-yet.js"
@@ -11,6 +13,7 @@ import rrLockstep from "./rr-lockstep.js"
 import rrServerKilled from "./rr-server-killed.js"
 import rrThreeClients from "./rr-three-clients.js"
 import type { Scenario } from "./runner/dsl.js"
+import wholeMessages from "./whole-messages.js"
 import psLateJoiner from "./ps-late-joiner.js"
 import psNoSubscriber from "./ps-no-subscriber.js"
 import psPausedPublisher from "./ps-paused-publisher.js"
@@ -20,4 +23,4 @@ import psSubscriberDown from "./ps-subscriber-down.js"
 import psTopicFilter from "./ps-topic-filter.js"
 import psTwoPublishers from "./ps-two-publishers.js"
 
-export const catalogue = [psReconnect, psLateJoiner, psSubscriberDown, psNoSubscriber, psSlowSubscriber, psTwoPublishers, psTopicFilter, psPausedPublisher, ppLoadBalance, ppNoWorkerYet, ppWorkerKilled, ppWorkerRestart, ppFairQueue, rrLockstep, rrServerKilled, rrThreeClients, rdAsync, rdRouting, rdWorkerKilled] as unknown as Scenario[]
+export const catalogue = [psReconnect, psLateJoiner, psSubscriberDown, psNoSubscriber, psSlowSubscriber, psTwoPublishers, psTopicFilter, psPausedPublisher, ppLoadBalance, ppNoWorkerYet, ppWorkerKilled, ppWorkerRestart, ppFairQueue, rrLockstep, rrServerKilled, rrThreeClients, rdAsync, rdRouting, rdWorkerKilled, netPartition, netNewIp, wholeMessages] as unknown as Scenario[]

@@ -12,6 +12,7 @@ export type Action =
   | { kind: "scale"; service: string; replicas: number }
   | { kind: "wait"; description: string; where: (event: HistoryEvent) => boolean; count: number; timeoutMs: number; from: WaitOrigin }
   | { kind: "sleep"; ms: number }
+  | { kind: "address"; service: string }
 
 /** Which events a wait counts: since the variant started, since the last action on the system, or only new ones. */
 export type WaitOrigin = "start" | "action" | "now"
@@ -70,6 +71,8 @@ export const connect = (service: string): Action => ({ kind: "connect", service 
 export const up = (...services: string[]): Action => ({ kind: "up", services })
 export const scale = (service: string, replicas: number): Action => ({ kind: "scale", service, replicas })
 export const sleep = (ms: number): Action => ({ kind: "sleep", ms })
+/** Records the service's current address on the project network in the history (event `address`). */
+export const recordAddress = (service: string): Action => ({ kind: "address", service })
 
 /**
  * Waits until `count` events of `service` named `event` (and matching `where`)
@@ -95,6 +98,8 @@ export const atLeast = (min: number): Expectation => ({ text: `≥ ${min}`, test
 export const atMost = (max: number): Expectation => ({ text: `≤ ${max}`, test: value => num(value) <= max })
 export const below = (max: number): Expectation => ({ text: `< ${max}`, test: value => num(value) < max })
 export const between = (min: number, max: number): Expectation => ({ text: `${min} to ${max}`, test: value => num(value) >= min && num(value) <= max })
+/** For a pair [a, b] that must be equal; `text` says what they are ("received = sent"). */
+export const same = (text: string): Expectation => ({ text, test: value => Array.isArray(value) && value.length === 2 && JSON.stringify(value[0]) === JSON.stringify(value[1]) })
 /** For [what the lab logged, what the history shows]: the lab's own count must agree. */
-export const agree: Expectation = { text: "logged = counted", test: value => Array.isArray(value) && value.length === 2 && value[0] === value[1] }
+export const agree: Expectation = same("logged = counted")
 export const isTrue: Expectation = { text: "yes", test: value => value === true }

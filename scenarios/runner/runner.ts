@@ -34,6 +34,8 @@ export interface RunOptions {
 
 const active = new Set<ComposeProject>()
 
+type Note = (event: string, fields: Record<string, unknown>) => void
+
 /** Tears down whatever is running (Ctrl-C): no container, network or volume left. */
 export async function teardownAll(): Promise<void> {
   await Promise.all([...active].map(project => project.down()))
@@ -52,6 +54,8 @@ function describe(action: Action): string {
       return `kill (${action.signal}) ${action.service}`
     case "scale":
       return `scale ${action.service} to ${action.replicas}`
+    case "address":
+      return `record the address of ${action.service}`
     default:
       return `${action.kind} ${action.service}`
   }
@@ -66,8 +70,10 @@ function target(action: Action): string {
   return ""
 }
 
-async function perform(project: ComposeProject, action: Action, variant: string, mark: number): Promise<void> {
+async function perform(project: ComposeProject, action: Action, variant: string, mark: number, note: Note): Promise<void> {
   switch (action.kind) {
+    case "address":
+      return note("address", { target: action.service, ip: await project.ip(action.service) })
     case "start":
       return void (await project.start(action.service))
     case "stop":
@@ -115,7 +121,7 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
   }
   const project = new ComposeProject(name, { environment: variant.env as Env, services: variant.serviceEnv, extraServices: variant.extraServices, echo })
   active.add(project)
-  const note = (event: string, fields: Record<string, unknown>) => {
+  const note: Note = (event, fields) => {
     const t = Date.now()
     history.push({ t, timestamp: new Date(t).toISOString(), service: RUNNER, event, variant: variant.name, ...fields })
   }
@@ -132,13 +138,13 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
     for (const [index, action] of steps.entries()) {
       const left = Math.round(estimateMs(steps.slice(index)) / 1000)
       print(`  [${label}] step ${index + 1}/${steps.length}: ${describe(action)}  (~${left} s left)`)
-      if (action.kind !== "wait" && action.kind !== "sleep") mark = project.logs.mark
+      if (action.kind !== "wait" && action.kind !== "sleep" && action.kind !== "address") mark = project.logs.mark
       const begun = Date.now()
       const origin = action.kind !== "wait" || action.from === "action" ? mark : action.from === "start" ? 0 : project.logs.mark
-      await perform(project, action, variant.name, origin)
+      await perform(project, action, variant.name, origin, note)
       if (action.kind === "up") for (const service of action.services) started.add(service)
       if (action.kind === "scale") started.add(action.service)
-      if (action.kind !== "wait" && action.kind !== "sleep") note("action", { action: action.kind, target: target(action), startedAt: begun, ...(action.kind === "kill" ? { signal: action.signal } : {}) })
+      if (action.kind !== "wait" && action.kind !== "sleep" && action.kind !== "address") note("action", { action: action.kind, target: target(action), startedAt: begun, ...(action.kind === "kill" ? { signal: action.signal } : {}) })
     }
     // Stop in the given order (producers first), so what is in flight can still
     // arrive, and every service writes its final stats line.
