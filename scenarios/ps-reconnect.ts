@@ -8,7 +8,7 @@ const OUTAGE_MS = 3000
 
 export default scenario({
   name: "ps-reconnect",
-  note: "The recovery time is mostly not ZeroMQ's retry interval (100 ms here): a connection attempt made while the restarted container is not yet on the network loses its TCP SYN, and TCP retransmits it only after 1 s. Messages the new publisher sent before the subscriber was back are lost (missed at restart).",
+  note: "Recovery takes longer than ZeroMQ's retry interval (100 ms here): in the history, a connection attempt (socket.connect:delay) begun just before the new container was reachable completes only about 1 s later, TCP's SYN retransmission time. Messages the new publisher sent before the subscriber was back are lost to it (missed at restart).",
   claim: "Subscribers reconnect on their own when a killed publisher is started again, and receive its new incarnation.",
   services: ["pubsub-publisher", ...SUBSCRIBERS],
   env: { PUBSUB_RATE: "20", RECONNECT_INTERVAL_MS: "100" },
