@@ -1,6 +1,6 @@
 // ROUTER/DEALER: through the broker, every reply reaches the client that asked
 // (the ROUTER routes by the identity frame the request came with).
-import { count, each, requests } from "./runner/checkers.js"
+import { count, each, foreignReplies, requests } from "./runner/checkers.js"
 import { atLeast, equals, scenario, waitFor } from "./runner/dsl.js"
 
 const CLIENTS = ["rd-client", "rd-client-2", "rd-client-3"]
@@ -15,14 +15,13 @@ export default scenario({
   figures: history =>
     each(CLIENTS, client => ({
       ...requests(history, client),
-      notOwnReplies: count(history, client, "received", e => (e.inReplyTo as { producer: string }).producer !== client),
-      unexpected: count(history, client, "unexpected-reply"),
+      foreignReplies: foreignReplies(history, client),
       servedBy: { "rd-worker-1": count(history, client, "received", e => e.producer === "rd-worker-1"), "rd-worker-2": count(history, client, "received", e => e.producer === "rd-worker-2") },
     })),
   checks: f =>
     CLIENTS.flatMap(client => [
       [`${client}: replies`, f[client]!.replies, atLeast(30)],
-      [`${client}: replies meant for another client`, f[client]!.notOwnReplies + f[client]!.unexpected, equals(0)],
+      [`${client}: replies meant for another client`, f[client]!.foreignReplies, equals(0)],
       [`${client}: timeouts`, f[client]!.timeouts, equals(0)],
     ]),
 })

@@ -158,6 +158,11 @@ export function requests(history: History, client: string): Requests {
   }
 }
 
+/** Replies a client got that answer somebody else's request, plus those it could not match at all. */
+export function foreignReplies(history: History, client: string): number {
+  return count(history, client, "received", e => (e.inReplyTo as { producer?: string } | undefined)?.producer !== client) + count(history, client, "unexpected-reply")
+}
+
 /** How a consumer's `received` events divide by a field (which worker served each result). */
 export function shares(history: History, consumer: string, field = "producer"): Record<string, number> {
   const result: Record<string, number> = {}

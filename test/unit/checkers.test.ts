@@ -2,7 +2,7 @@
 // duplicates, reordering and a timeout.
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { delivery, longestOutage, recoveryMs, requests, shares, taskRef } from "../../scenarios/runner/checkers.js"
+import { delivery, foreignReplies, longestOutage, recoveryMs, requests, shares, taskRef } from "../../scenarios/runner/checkers.js"
 import type { History, HistoryEvent } from "../../scenarios/runner/history.js"
 
 let clock = 0
@@ -75,6 +75,16 @@ describe("requests", () => {
       at({ service: "client", event: "sent", seq: 4 }),
     ]
     assert.deepEqual(requests(history, "client"), { requests: 4, replies: 2, timeouts: 1, unanswered: 1, latencyP50: 10, latencyP99: 30 })
+    assert.equal(foreignReplies(history, "client"), 0)
+  })
+
+  it("counts replies meant for another client", () => {
+    const history = [
+      at({ service: "a", event: "received", inReplyTo: { producer: "a", seq: 1 } }),
+      at({ service: "a", event: "received", inReplyTo: { producer: "b", seq: 1 } }),
+      at({ service: "a", event: "unexpected-reply", seq: 7 }),
+    ]
+    assert.equal(foreignReplies(history, "a"), 2)
   })
 })
 
