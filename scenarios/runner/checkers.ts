@@ -197,3 +197,31 @@ export const ofVariant = (history: History, variant: string): History => history
 export function each<T>(names: readonly string[], figuresOf: (name: string) => T): Record<string, T> {
   return Object.fromEntries(names.map(name => [name, figuresOf(name)]))
 }
+
+export interface StreamFigures extends Delivery {
+  longestOutageMs: number
+}
+
+/**
+ * The figures every run reports, whatever its scenario: for each consumer and
+ * each producer it received from, the delivery counts and the longest outage;
+ * for each client that measured round trips, its request/reply figures.
+ * Keyed "producer -> consumer" (prefixed "variant: " when a scenario has several).
+ */
+export function standardFigures(history: History): { streams: Record<string, StreamFigures>; requestReply: Record<string, Requests> } {
+  const streams: Record<string, StreamFigures> = {}
+  const requestReply: Record<string, Requests> = {}
+  const variants = [...new Set(history.map(e => e.variant))]
+  for (const variant of variants) {
+    const part = ofVariant(history, variant)
+    const prefix = variants.length > 1 ? `${variant}: ` : ""
+    const pairs = new Set(part.filter(e => e.event === "received" && typeof e.producer === "string").map(e => `${e.producer as string}\u0000${e.service}`))
+    for (const pair of [...pairs].sort()) {
+      const [producer, consumer] = pair.split("\u0000") as [string, string]
+      streams[`${prefix}${producer} -> ${consumer}`] = { ...delivery(part, { producer, consumer }), longestOutageMs: longestOutage(part, { consumer, producer }).ms }
+    }
+    const clients = new Set(part.filter(e => e.event === "received" && typeof e.rttMs === "number").map(e => e.service))
+    for (const client of [...clients].sort()) requestReply[`${prefix}${client}`] = requests(part, client)
+  }
+  return { streams, requestReply }
+}

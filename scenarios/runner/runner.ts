@@ -3,6 +3,7 @@
 // all containers collected as the history, and everything torn down afterwards,
 // also on failure or Ctrl-C. Then the scenario's checker turns the history into
 // figures and the checks into a verdict.
+import { standardFigures } from "./checkers.js"
 import { ComposeProject, type Env } from "./compose.js"
 import type { Action, Scenario, Variant } from "./dsl.js"
 import { byTime, RUNNER, toHistoryEvent, type History, type HistoryEvent } from "./history.js"
@@ -183,8 +184,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let figures: Record<string, unknown> = {}
   const checks: CheckResult[] = []
   try {
-    figures = scenario.figures(history)
-    for (const [name, observed, expect] of scenario.checks(figures)) {
+    // The scenario's own figures, then the standard ones of every run.
+    figures = { ...scenario.figures(history), ...standardFigures(history) }
+    for (const [name, observed, expect] of scenario.checks(figures as Parameters<typeof scenario.checks>[0])) {
       checks.push({ name, expected: expect.text, observed: observed ?? null, pass: expect.test(observed) })
     }
   } catch (failure) {

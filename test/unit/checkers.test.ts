@@ -2,7 +2,7 @@
 // duplicates, reordering and a timeout.
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { delivery, foreignReplies, longestOutage, recoveryMs, requests, shares, taskRef } from "../../scenarios/runner/checkers.js"
+import { delivery, foreignReplies, longestOutage, recoveryMs, requests, shares, standardFigures, taskRef } from "../../scenarios/runner/checkers.js"
 import type { History, HistoryEvent } from "../../scenarios/runner/history.js"
 
 let clock = 0
@@ -103,5 +103,20 @@ describe("time figures", () => {
   it("shares: results per worker", () => {
     const history = ["w1", "w2", "w1"].map(producer => at({ service: "sink", event: "received", producer }))
     assert.deepEqual(shares(history, "sink"), { w1: 2, w2: 1 })
+  })
+})
+
+describe("standardFigures", () => {
+  it("reports every producer -> consumer stream and every client's round trips", () => {
+    const history = [
+      sent("a", 1), got("a", 1), sent("a", 2), sent("a", 3), got("a", 3),
+      at({ service: "client", event: "sent", seq: 1 }),
+      at({ service: "client", event: "received", producer: "server", incarnation: "s", seq: 1, inReplyTo: { producer: "client", seq: 1 }, rttMs: 5 }),
+    ]
+    const { streams, requestReply } = standardFigures(history)
+    assert.deepEqual(Object.keys(streams), ["pub -> sub", "server -> client"])
+    assert.equal(streams["pub -> sub"]!.lost, 1)
+    assert.equal(streams["pub -> sub"]!.longestOutageMs, 300)
+    assert.deepEqual(requestReply.client, { requests: 1, replies: 1, timeouts: 0, unanswered: 0, latencyP50: 5, latencyP99: 5 })
   })
 })
