@@ -28,5 +28,9 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The files of the book's filer and watcher: writable by the services, except
+# one made unreadable on purpose (the filer's "unreadable" error reply).
+COPY --from=build --chown=node:node /app/services/book/files ./book-files
+RUN chmod 000 book-files/secret.txt
 USER node
 CMD ["node", "dist/tools/roles.js"]

@@ -3,9 +3,9 @@ SHELL := bash
 .DEFAULT_GOAL := help
 
 COMPOSE := docker compose
-# The late subscriber's profile is named on every call, so `down`, `ps` and
-# `logs` see it too when it runs.
-COMPOSE_ALL := $(COMPOSE) --profile late
+# Every profile is named on these calls, so `down`, `ps` and `logs` also see
+# the late subscriber and the book's programs when they run.
+COMPOSE_ALL := $(COMPOSE) --profile late --profile book --profile tools
 LAB_IMAGE ?= zmq-lab:local
 OFFLINE_NODE_IMAGE := zmq-lab/node:24-offline
 SERVICE ?=
@@ -22,7 +22,7 @@ ifndef NODE_IMAGE
 endif
 export LAB_IMAGE
 
-.PHONY: help up down build logs ps kill stop start restart late-subscriber test test-unit test-e2e lint typecheck offline-image scenario scenarios scenarios-list
+.PHONY: help up down build logs ps kill stop start restart late-subscriber book touch filer-req filer-req-loop test test-unit test-e2e lint typecheck offline-image scenario scenarios scenarios-list
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -90,6 +90,19 @@ scenario: node_modules build ## Run one scenario: make scenario NAME=ps-reconnec
 
 scenarios: node_modules build ## Run every scenario and write docs/verdicts.md
 	@$(SCENARIOS) all --verdicts docs/verdicts.md
+
+book: build ## Start the programs of "Node.js the Right Way", chapter 4 (profile book)
+	$(COMPOSE) --profile book up -d --wait --remove-orphans
+	@echo "Watch: make logs   Change the watched file: make touch   Ask the filer: make filer-req FILE=greeting.txt"
+
+touch: ## Change the file the book's watcher watches
+	@$(COMPOSE) run --rm --no-deps book-touch
+
+filer-req: ## Ask the book's filer for a file: make filer-req FILE=greeting.txt
+	@$(COMPOSE) run --rm --no-deps -e LOG_FORMAT=pretty book-filer-req node dist/services/book/filer-req.js $(or $(FILE),greeting.txt)
+
+filer-req-loop: ## Send five requests to the book's filer at once; see them answered in order
+	@$(COMPOSE) run --rm --no-deps -e LOG_FORMAT=pretty book-filer-req-loop
 
 offline-image: ## Build the Node.js base image without a container registry
 	@scripts/build-offline-node-image.sh $(OFFLINE_NODE_IMAGE)

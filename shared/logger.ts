@@ -19,7 +19,8 @@ const pretty = winston.format.printf(info => formatRecord(info))
 export function createLog(service: string, pattern: string, format: LogFormat, level = "info"): EventLog {
   const logger = winston.createLogger({
     level,
-    defaultMeta: { service, pattern },
+    // pid: tells apart the worker processes of one container (the book's clusters).
+    defaultMeta: { service, pattern, pid: process.pid },
     format:
       format === "json"
         ? winston.format.combine(winston.format.timestamp(), winston.format.json())

@@ -1,0 +1,27 @@
+// Chapter 4, the filer (zmq-filer-rep.js): a REP socket answering
+// {"path": ...} with the file's content, timestamp and the server's pid, from
+// the served folder. The exercise done: a missing or unreadable file, a path
+// outside the folder, or a malformed request gets an error reply; SIGTERM and
+// SIGINT close the socket cleanly; an unexpected exception is logged and the
+// requester still gets an answer (shared/replier.ts).
+import { Reply } from "zeromq"
+import { endpoint, text } from "../../shared/config.js"
+import { Producer } from "../../shared/envelope.js"
+import { Inbox } from "../../shared/inbox.js"
+import { serveRequests } from "../../shared/replier.js"
+import { startService } from "../../shared/service.js"
+import { bindSocket, socketOptions } from "../../shared/sockets.js"
+import { serveFile } from "./files.js"
+
+const service = startService("book", {
+  BOOK_FILER_BIND: endpoint("tcp://*:5564"),
+  BOOK_FILES: text("/app/book-files", { pattern: /^\/\S*$/, describe: "an absolute folder path" }),
+})
+const { config } = service
+
+const producer = new Producer(service.name)
+const inbox = new Inbox(service)
+const filer = await bindSocket(service, new Reply(socketOptions(config, "both")), config.BOOK_FILER_BIND, "rep")
+service.reportStats(() => ({ ...inbox.stats(), sent: producer.lastSeq }))
+
+await serveRequests(service, filer, inbox, producer, request => serveFile(config.BOOK_FILES, request.body))

@@ -1,0 +1,44 @@
+// Chapter 4, the requester loop (zmq-filer-req-loop.js): five requests sent at
+// once, and their replies. The book's REQ socket queued all five; a zeromq 6
+// REQ refuses a second send before its reply (see the rr-lockstep scenario),
+// so the five go out on a DEALER with the empty delimiter frame a REQ would
+// add. The REP filer still answers them one at a time, in order.
+import { Dealer } from "zeromq"
+import { endpoint, integer, text } from "../../shared/config.js"
+import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { Inbox } from "../../shared/inbox.js"
+import { startService } from "../../shared/service.js"
+import { connectSocket, isTimeoutError, socketOptions } from "../../shared/sockets.js"
+
+const service = startService("book", {
+  BOOK_FILER_CONNECT: endpoint("tcp://book-filer-rep:5564"),
+  BOOK_REQ_TIMEOUT_MS: integer(5000, { min: 1, max: 600_000 }),
+  BOOK_REQ_FILE: text("target.txt"),
+})
+const { config, log } = service
+
+const REQUESTS = 5
+const EMPTY = Buffer.alloc(0)
+const producer = new Producer(service.name)
+const inbox = new Inbox(service)
+const requester = connectSocket(service, new Dealer({ ...socketOptions(config, "both"), receiveTimeout: config.BOOK_REQ_TIMEOUT_MS }), config.BOOK_FILER_CONNECT, "dealer")
+
+const started = Date.now()
+for (let n = 1; n <= REQUESTS; n++) {
+  const envelope = producer.next({ path: config.BOOK_REQ_FILE })
+  await requester.send([EMPTY, encodeEnvelope(envelope)])
+  log.info("sent", `request ${n} for ${config.BOOK_REQ_FILE}`, { seq: envelope.seq, incarnation: producer.incarnation })
+}
+try {
+  for (let n = 1; n <= REQUESTS; n++) {
+    const [, ...rest] = await requester.receive()
+    const decoded = inbox.accept(rest, { frames: 1 })
+    if (!decoded.ok) continue
+    const { inReplyTo, body } = decoded.envelope
+    log.info("reply", `reply ${n} answers request ${inReplyTo?.seq} after ${Date.now() - started} ms`, { order: n, inReplyTo, afterMs: Date.now() - started, pid: (body as { pid?: number }).pid })
+  }
+} catch (error) {
+  if (!isTimeoutError(error)) throw error
+  log.warn("timeout", `fewer than ${REQUESTS} replies within ${config.BOOK_REQ_TIMEOUT_MS} ms`)
+}
+await service.stop("done")
