@@ -12,6 +12,11 @@ import rdWorkerKilled from "./rd-worker-killed.js"
 import rrLockstep from "./rr-lockstep.js"
 import rrServerKilled from "./rr-server-killed.js"
 import rrThreeClients from "./rr-three-clients.js"
+import bookClusterRespawn from "./book-cluster-respawn.js"
+import bookFilerErrors from "./book-filer-errors.js"
+import bookFilerLockstep from "./book-filer-lockstep.js"
+import bookPushFirstJoiner from "./book-push-first-joiner.js"
+import bookWatcherReconnect from "./book-watcher-reconnect.js"
 import type { Scenario } from "./runner/dsl.js"
 import wholeMessages from "./whole-messages.js"
 import psLateJoiner from "./ps-late-joiner.js"
@@ -23,4 +28,4 @@ import psSubscriberDown from "./ps-subscriber-down.js"
 import psTopicFilter from "./ps-topic-filter.js"
 import psTwoPublishers from "./ps-two-publishers.js"
 
-export const catalogue = [psReconnect, psLateJoiner, psSubscriberDown, psNoSubscriber, psSlowSubscriber, psTwoPublishers, psTopicFilter, psPausedPublisher, ppLoadBalance, ppNoWorkerYet, ppWorkerKilled, ppWorkerRestart, ppFairQueue, rrLockstep, rrServerKilled, rrThreeClients, rdAsync, rdRouting, rdWorkerKilled, netPartition, netNewIp, wholeMessages] as unknown as Scenario[]
+export const catalogue = [psReconnect, psLateJoiner, psSubscriberDown, psNoSubscriber, psSlowSubscriber, psTwoPublishers, psTopicFilter, psPausedPublisher, ppLoadBalance, ppNoWorkerYet, ppWorkerKilled, ppWorkerRestart, ppFairQueue, rrLockstep, rrServerKilled, rrThreeClients, rdAsync, rdRouting, rdWorkerKilled, netPartition, netNewIp, wholeMessages, bookWatcherReconnect, bookFilerErrors, bookFilerLockstep, bookClusterRespawn, bookPushFirstJoiner] as unknown as Scenario[]

@@ -104,6 +104,23 @@ export function integers(fallback: number[] | undefined, { min = 0, max = Number
   })
 }
 
+/** A JSON object (or nothing, when unset and the default is null). */
+export function jsonObject(fallback: Record<string, unknown> | null): Setting<Record<string, unknown> | null> {
+  return {
+    describe: "a JSON object",
+    parse(variable, raw) {
+      if (raw === undefined || raw.trim() === "") return fallback
+      try {
+        const value: unknown = JSON.parse(raw)
+        if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>
+      } catch {
+        // reported below
+      }
+      throw new ConfigError(variable, raw, "a JSON object")
+    },
+  }
+}
+
 export type Spec = Record<string, Setting<unknown>>
 export type ConfigOf<S extends Spec> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never }
 

@@ -13,6 +13,9 @@ export const root = fileURLToPath(new URL("../..", import.meta.url))
 
 export type Env = Record<string, string>
 
+/** Every profile of the compose file: a project's commands see all its services. */
+const PROFILES = ["late", "book", "tools"]
+
 export interface ProjectOptions {
   /** Settings for every service. */
   environment?: Env
@@ -58,7 +61,7 @@ export class ComposeProject {
   }
 
   private async writeOverride(): Promise<void> {
-    const { stdout } = await docker(["compose", "--file", join(root, "docker-compose.yml"), "--profile", "late", "config", "--services"])
+    const { stdout } = await docker(["compose", "--file", join(root, "docker-compose.yml"), ...PROFILES.flatMap(p => ["--profile", p]), "config", "--services"])
     const { environment = {}, services = {}, extraServices = {} } = this.options
     const settings = (service: string, own: Env = {}) => ({ STATS_INTERVAL_MS: "1000", ...environment, ...own, ...services[service] })
     const override = {
@@ -77,7 +80,7 @@ export class ComposeProject {
   }
 
   private base(): string[] {
-    return ["compose", "--project-name", this.name, "--profile", "late", "--file", relative(root, join(root, "docker-compose.yml")), "--file", this.override]
+    return ["compose", "--project-name", this.name, ...PROFILES.flatMap(p => ["--profile", p]), "--file", relative(root, join(root, "docker-compose.yml")), "--file", this.override]
   }
 
   async compose(args: string[], options: { check?: boolean; quiet?: boolean } = {}) {
@@ -142,6 +145,18 @@ export class ComposeProject {
 
   scale(service: string, replicas: number) {
     return this.compose(["up", "--detach", "--wait", "--no-build", "--no-deps", "--no-recreate", "--scale", `${service}=${replicas}`, service])
+  }
+
+  /** Runs a one-shot container of the service; its JSON log lines join the history. */
+  async run(service: string, args: string[] = []) {
+    const result = await this.compose(["run", "--rm", "--no-deps", service, ...args])
+    for (const line of result.stdout.split("\n")) if (line.trim()) this.logs.add(line)
+    return result
+  }
+
+  /** Runs a command inside the service's running container. */
+  exec(service: string, command: string[]) {
+    return this.compose(["exec", "-T", service, ...command])
   }
 
   get network(): string {

@@ -13,6 +13,8 @@ export type Action =
   | { kind: "wait"; description: string; where: (event: HistoryEvent) => boolean; count: number; timeoutMs: number; from: WaitOrigin }
   | { kind: "sleep"; ms: number }
   | { kind: "address"; service: string }
+  | { kind: "run"; service: string; args: string[] }
+  | { kind: "exec"; service: string; command: (history: History) => string[] }
 
 /** Which events a wait counts: since the variant started, since the last action on the system, or only new ones. */
 export type WaitOrigin = "start" | "action" | "now"
@@ -71,6 +73,10 @@ export const connect = (service: string): Action => ({ kind: "connect", service 
 export const up = (...services: string[]): Action => ({ kind: "up", services })
 export const scale = (service: string, replicas: number): Action => ({ kind: "scale", service, replicas })
 export const sleep = (ms: number): Action => ({ kind: "sleep", ms })
+/** Runs a one-shot container of a (tools) service; its log lines join the history. */
+export const run = (service: string, ...args: string[]): Action => ({ kind: "run", service, args })
+/** Runs a command inside a service's container; the command may depend on the events so far (a pid). */
+export const exec = (service: string, command: string[] | ((history: History) => string[])): Action => ({ kind: "exec", service, command: typeof command === "function" ? command : () => command })
 /** Records the service's current address on the project network in the history (event `address`). */
 export const recordAddress = (service: string): Action => ({ kind: "address", service })
 

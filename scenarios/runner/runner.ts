@@ -57,6 +57,10 @@ function describe(action: Action): string {
       return `scale ${action.service} to ${action.replicas}`
     case "address":
       return `record the address of ${action.service}`
+    case "run":
+      return `run ${action.service} ${action.args.join(" ")}`.trim()
+    case "exec":
+      return `exec in ${action.service}`
     default:
       return `${action.kind} ${action.service}`
   }
@@ -75,6 +79,12 @@ async function perform(project: ComposeProject, action: Action, variant: string,
   switch (action.kind) {
     case "address":
       return note("address", { target: action.service, ip: await project.ip(action.service) })
+    case "run":
+      return void (await project.run(action.service, action.args))
+    case "exec": {
+      const soFar = project.logs.records.map(r => toHistoryEvent(r, variant)).filter((e): e is HistoryEvent => e !== undefined)
+      return void (await project.exec(action.service, action.command(soFar)))
+    }
     case "start":
       return void (await project.start(action.service))
     case "stop":

@@ -9,7 +9,7 @@
 // lost reply); REQREP_RETRIES=N resends a timed-out request N times, each on a
 // new socket, then gives up and exits cleanly.
 import { Request } from "zeromq"
-import { boolean, endpoint, integer } from "../../shared/config.js"
+import { boolean, endpoint, integer, jsonObject } from "../../shared/config.js"
 import { encodeEnvelope, Producer, type Envelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { ticks } from "../../shared/pace.js"
@@ -25,6 +25,8 @@ const service = startService("reqrep", {
   REQREP_RETRIES: integer(0, { min: 0, max: 1000 }),
   /** Once, at start: try a second send before the first reply, to show REQ refusing it. */
   REQREP_SHOW_LOCKSTEP: boolean(false),
+  /** The body of every request (default: {"question": "request <n>"}); {"path": "greeting.txt"} asks the book's filer. */
+  REQREP_BODY: jsonObject(null),
 })
 const { config, log } = service
 
@@ -89,7 +91,7 @@ async function attempt(request: Envelope, attemptNo: number): Promise<Envelope |
 
 try {
   for await (const _ of ticks(service, 1000 / config.REQREP_INTERVAL_MS)) {
-    const request = producer.next({ question: `request ${producer.lastSeq + 1}` })
+    const request = producer.next(config.REQREP_BODY ?? { question: `request ${producer.lastSeq + 1}` })
     for (let attemptNo = 0; ; attemptNo++) {
       if ((await attempt(request, attemptNo)) !== "timeout" || config.REQREP_RETRIES === 0) break
       if (attemptNo >= config.REQREP_RETRIES) {

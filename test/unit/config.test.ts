@@ -1,6 +1,6 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { boolean, ConfigError, decimal, endpoint, integer, oneOf, parseConfig, text } from "../../shared/config.js"
+import { boolean, ConfigError, decimal, endpoint, endpoints, integer, integers, jsonObject, oneOf, parseConfig, text } from "../../shared/config.js"
 
 describe("parseConfig", () => {
   const spec = {
@@ -50,5 +50,14 @@ describe("parseConfig", () => {
     for (const value of ["ipc:///tmp/backend", "inproc://workers", "tcp://[::1]:5556", "tcp://127.0.0.1:1"]) {
       assert.equal(parseConfig({ E: endpoint(undefined) }, { E: value }).E, value)
     }
+  })
+
+  it("parses lists of endpoints and integers, and JSON objects", () => {
+    const spec = { E: endpoints(["tcp://a:1"]), N: integers([0], { max: 10 }), J: jsonObject(null) }
+    assert.deepEqual(parseConfig(spec, {}), { E: ["tcp://a:1"], N: [0], J: null })
+    assert.deepEqual(parseConfig(spec, { E: "tcp://a:1, tcp://b:2", N: "1,2,3", J: '{"path":"x"}' }), { E: ["tcp://a:1", "tcp://b:2"], N: [1, 2, 3], J: { path: "x" } })
+    assert.throws(() => parseConfig(spec, { E: "tcp://a:1,nope" }), /invalid E="tcp:\/\/a:1,nope": expected a comma-separated list of ZeroMQ endpoints/)
+    assert.throws(() => parseConfig(spec, { N: "1,11" }), /invalid N="1,11": expected a comma-separated list of integers from 0 to 10/)
+    assert.throws(() => parseConfig(spec, { J: "[1]" }), /invalid J="\[1\]": expected a JSON object/)
   })
 })
