@@ -31,6 +31,6 @@ COPY --from=build /app/dist ./dist
 # The files of the book's filer and watcher: writable by the services, except
 # one made unreadable on purpose (the filer's "unreadable" error reply).
 COPY --from=build --chown=node:node /app/services/book/files ./book-files
-RUN chmod 000 book-files/secret.txt
+RUN chmod 000 book-files/secret.txt && mkdir /state && chown node:node /state
 USER node
 CMD ["node", "dist/tools/roles.js"]

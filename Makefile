@@ -5,7 +5,7 @@ SHELL := bash
 COMPOSE := docker compose
 # Every profile is named on these calls, so `down`, `ps` and `logs` also see
 # the late subscriber and the book's programs when they run.
-COMPOSE_ALL := $(COMPOSE) --profile late --profile book --profile tools
+COMPOSE_ALL := $(COMPOSE) --profile late --profile book --profile tools --profile reliable
 LAB_IMAGE ?= zmq-lab:local
 OFFLINE_NODE_IMAGE := zmq-lab/node:24-offline
 SERVICE ?=
@@ -22,7 +22,7 @@ ifndef NODE_IMAGE
 endif
 export LAB_IMAGE
 
-.PHONY: help up down build logs ps kill stop start restart late-subscriber book touch filer-req filer-req-loop test test-unit test-e2e lint typecheck offline-image scenario scenarios scenarios-list
+.PHONY: help up down build logs ps kill stop start restart late-subscriber book touch filer-req filer-req-loop test test-unit test-e2e lint typecheck offline-image scenario scenarios scenarios-list chaos
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -103,6 +103,12 @@ filer-req: ## Ask the book's filer for a file: make filer-req FILE=greeting.txt
 
 filer-req-loop: ## Send five requests to the book's filer at once; see them answered in order
 	@$(COMPOSE) run --rm --no-deps -e LOG_FORMAT=pretty book-filer-req-loop
+
+PATTERN ?=
+DURATION ?= 60
+SEED ?=
+chaos: node_modules build ## Naive vs reliable under the same random faults: make chaos PATTERN=pipeline DURATION=60 SEED=1
+	@node --import tsx scenarios/chaos/cli.ts "$(PATTERN)" "$(DURATION)" "$(SEED)"
 
 offline-image: ## Build the Node.js base image without a container registry
 	@scripts/build-offline-node-image.sh $(OFFLINE_NODE_IMAGE)

@@ -14,7 +14,7 @@ export const root = fileURLToPath(new URL("../..", import.meta.url))
 export type Env = Record<string, string>
 
 /** Every profile of the compose file: a project's commands see all its services. */
-const PROFILES = ["late", "book", "tools"]
+const PROFILES = ["late", "book", "tools", "reliable"]
 
 export interface ProjectOptions {
   /** Settings for every service. */

@@ -15,6 +15,7 @@ export type Action =
   | { kind: "address"; service: string }
   | { kind: "run"; service: string; args: string[] }
   | { kind: "exec"; service: string; command: (history: History) => string[] }
+  | { kind: "parallel"; actions: Action[] }
 
 /** Which events a wait counts: since the variant started, since the last action on the system, or only new ones. */
 export type WaitOrigin = "start" | "action" | "now"
@@ -48,6 +49,8 @@ export interface Scenario<F extends Figures = Figures> {
   variants: Variant[]
   figures(history: History): F
   checks(figures: F): Check[]
+  /** Extra files for the run folder (a timeline picture), by file name. */
+  artifacts?(history: History, figures: F): Record<string, string>
 }
 
 type ScenarioInput<F extends Figures> = Omit<Scenario<F>, "variants"> & ({ variants: Variant[] } | Omit<Variant, "name">)
@@ -55,8 +58,8 @@ type ScenarioInput<F extends Figures> = Omit<Scenario<F>, "variants"> & ({ varia
 /** A scenario with one run (`services`, `timeline`, ...) or several (`variants`). */
 export function scenario<F extends Figures>(input: ScenarioInput<F>): Scenario<F> {
   if ("variants" in input) return input
-  const { name, claim, note, figures, checks, services, env, serviceEnv, extraServices, timeline } = input
-  return { name, claim, note, figures, checks, variants: [{ name: "main", services, env, serviceEnv, extraServices, timeline }] }
+  const { name, claim, note, figures, checks, artifacts, services, env, serviceEnv, extraServices, timeline } = input
+  return { name, claim, note, figures, checks, artifacts, variants: [{ name: "main", services, env, serviceEnv, extraServices, timeline }] }
 }
 
 // --- actions ------------------------------------------------------------------
@@ -73,6 +76,8 @@ export const connect = (service: string): Action => ({ kind: "connect", service 
 export const up = (...services: string[]): Action => ({ kind: "up", services })
 export const scale = (service: string, replicas: number): Action => ({ kind: "scale", service, replicas })
 export const sleep = (ms: number): Action => ({ kind: "sleep", ms })
+/** Several actions at the same moment (one fault on the naive and the reliable variant alike). */
+export const parallel = (...actions: Action[]): Action => ({ kind: "parallel", actions })
 /** Runs a one-shot container of a (tools) service; its log lines join the history. */
 export const run = (service: string, ...args: string[]): Action => ({ kind: "run", service, args })
 /** Runs a command inside a service's container; the command may depend on the events so far (a pid). */
@@ -108,4 +113,6 @@ export const between = (min: number, max: number): Expectation => ({ text: `${mi
 export const same = (text: string): Expectation => ({ text, test: value => Array.isArray(value) && value.length === 2 && JSON.stringify(value[0]) === JSON.stringify(value[1]) })
 /** For [what the lab logged, what the history shows]: the lab's own count must agree. */
 export const agree: Expectation = same("logged = counted")
+/** A figure that is reported, not judged (the naive variant's losses). */
+export const reported: Expectation = { text: "(reported)", test: () => true }
 export const isTrue: Expectation = { text: "yes", test: value => value === true }

@@ -29,6 +29,9 @@ export function reportMarkdown(scenario: Scenario, result: RunResult): string {
     `**Claim:** ${scenario.claim}`,
     "",
     ...(scenario.note ? [`**What the run shows:** ${scenario.note}`, ""] : []),
+    ...Object.keys(result.artifacts ?? {})
+      .filter(name => name.endsWith(".svg"))
+      .flatMap(name => [`![${name}](${name})`, ""]),
     `Run at ${result.startedAt}, ${(result.durationMs / 1000).toFixed(1)} s.${result.error ? ` **Error:** ${result.error}` : ""}`,
     "",
     "## Checks",
@@ -71,7 +74,9 @@ export function writeRun(runsDir: string, scenario: Scenario, result: RunResult,
   const folder = join(runsDir, `${stamp}-${scenario.name}`)
   mkdirSync(folder, { recursive: true })
   writeFileSync(join(folder, "history.ndjson"), toNdjson(history))
-  writeFileSync(join(folder, "result.json"), JSON.stringify(result, null, 2) + "\n")
+  const { artifacts = {}, ...data } = result
+  for (const [name, content] of Object.entries(artifacts)) writeFileSync(join(folder, name), content)
+  writeFileSync(join(folder, "result.json"), JSON.stringify(data, null, 2) + "\n")
   writeFileSync(join(folder, "report.md"), reportMarkdown(scenario, result))
   const latest = join(runsDir, "latest")
   rmSync(latest, { force: true })

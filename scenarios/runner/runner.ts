@@ -17,6 +17,8 @@ export interface CheckResult {
 
 export interface RunResult {
   scenario: string
+  /** Extra files of the run (file name -> content), written beside the report. */
+  artifacts?: Record<string, string>
   claim: string
   note?: string
   verdict: "PASS" | "FAIL"
@@ -61,6 +63,8 @@ function describe(action: Action): string {
       return `run ${action.service} ${action.args.join(" ")}`.trim()
     case "exec":
       return `exec in ${action.service}`
+    case "parallel":
+      return action.actions.map(describe).join(" + ")
     default:
       return `${action.kind} ${action.service}`
   }
@@ -81,6 +85,10 @@ async function perform(project: ComposeProject, action: Action, variant: string,
       return note("address", { target: action.service, ip: await project.ip(action.service) })
     case "run":
       return void (await project.run(action.service, action.args))
+    case "parallel":
+      await Promise.all(action.actions.map(inner => perform(project, inner, variant, mark, note)))
+      for (const inner of action.actions) if (inner.kind !== "wait" && inner.kind !== "sleep" && inner.kind !== "address") note("action", { action: inner.kind, target: target(inner) })
+      return
     case "exec": {
       const soFar = project.logs.records.map(r => toHistoryEvent(r, variant)).filter((e): e is HistoryEvent => e !== undefined)
       return void (await project.exec(action.service, action.command(soFar)))
@@ -155,7 +163,7 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
       await perform(project, action, variant.name, origin, note)
       if (action.kind === "up") for (const service of action.services) started.add(service)
       if (action.kind === "scale") started.add(action.service)
-      if (action.kind !== "wait" && action.kind !== "sleep" && action.kind !== "address") note("action", { action: action.kind, target: target(action), startedAt: begun, ...(action.kind === "kill" ? { signal: action.signal } : {}) })
+      if (action.kind !== "wait" && action.kind !== "sleep" && action.kind !== "address" && action.kind !== "parallel") note("action", { action: action.kind, target: target(action), startedAt: begun, ...(action.kind === "kill" ? { signal: action.signal } : {}) })
     }
     // Stop in the given order (producers first), so what is in flight can still
     // arrive, and every service writes its final stats line.
@@ -202,8 +210,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   } catch (failure) {
     error ??= `checker failed: ${failure instanceof Error ? failure.stack : String(failure)}`
   }
+  let artifacts: Record<string, string> | undefined
+  try {
+    artifacts = scenario.artifacts?.(history, figures as Parameters<typeof scenario.checks>[0])
+  } catch (failure) {
+    error ??= `artifacts failed: ${String(failure)}`
+  }
   const verdict = error === undefined && checks.length > 0 && checks.every(c => c.pass) ? "PASS" : "FAIL"
-  const result: RunResult = { scenario: scenario.name, claim: scenario.claim, note: scenario.note, verdict, checks, figures, commands, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), ...(error ? { error } : {}) }
+  const result: RunResult = { ...(artifacts ? { artifacts } : {}), scenario: scenario.name, claim: scenario.claim, note: scenario.note, verdict, checks, figures, commands, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), ...(error ? { error } : {}) }
   return { result, history }
 }
 

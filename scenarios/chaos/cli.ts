@@ -1,0 +1,36 @@
+// make chaos PATTERN=<pipeline> DURATION=60 SEED=<n>
+// Runs the naive and the reliable variant of a pattern under the same seeded
+// faults; exit status 0 when the reliable variant passes.
+import { join } from "node:path"
+import { root } from "../runner/compose.js"
+import { terminalTable, writeRun } from "../runner/report.js"
+import { runScenario, teardownAll } from "../runner/runner.js"
+import { chaosScenario } from "./chaos.js"
+import { patterns } from "./patterns.js"
+
+const print = (line: string) => process.stdout.write(`${line}\n`)
+const [patternName = "", durationArg = "60", seedArg = ""] = process.argv.slice(2)
+const pattern = patterns[patternName]
+if (!pattern) {
+  print(`usage: make chaos PATTERN=<${Object.keys(patterns).join("|")}> DURATION=60 SEED=<n>`)
+  process.exit(2)
+}
+const durationS = Number(durationArg)
+const seed = seedArg === "" ? Math.floor(Math.random() * 1_000_000) : Number(seedArg)
+if (!Number.isInteger(durationS) || durationS < 5 || !Number.isInteger(seed)) {
+  print(`DURATION must be a whole number of seconds (at least 5) and SEED a whole number; got ${durationArg}, ${seedArg}`)
+  process.exit(2)
+}
+
+process.on("SIGINT", () => {
+  print("\ninterrupted: tearing down")
+  void teardownAll().finally(() => process.exit(130))
+})
+
+const scenario = chaosScenario(pattern, { durationS, seed })
+print(`== ${scenario.name}, seed ${seed} (repeat it with SEED=${seed}): ${scenario.claim}`)
+const { result, history } = await runScenario(scenario, { print })
+const folder = writeRun(join(root, "runs"), scenario, result, history)
+print(terminalTable(result))
+print(`report: ${folder}/report.md   timeline: ${folder}/timeline.svg`)
+process.exit(result.verdict === "PASS" ? 0 : 1)

@@ -1,0 +1,107 @@
+// What a chaos run needs to know of each pattern: the naive and the reliable
+// variant's services, the roles a fault can hit (each role is one service in
+// each variant, hit together), their settings, and how to count attempted,
+// acknowledged and delivered messages in each variant's part of the history.
+import { delivery, events, longestOutage, taskRef } from "../runner/checkers.js"
+import type { Env } from "../runner/compose.js"
+import type { History } from "../runner/history.js"
+
+export interface VariantFigures {
+  attempted: number
+  /** Messages the variant acknowledged to their producer (null: it has no acknowledgement). */
+  acknowledged: number | null
+  delivered: number
+  /** Acknowledged (or, without acknowledgements, attempted) yet never delivered. */
+  lost: number
+  lostIds: string
+  /** Delivered to the application more than once. */
+  duplicated: number
+  unexpected: number
+  longestOutageMs: number
+}
+
+export interface ChaosPattern {
+  name: string
+  description: string
+  naive: string[]
+  reliable: string[]
+  roles: Record<string, { naive: string; reliable: string }>
+  /** Settings; `rate` and `duration` (s) size the run. */
+  env(rate: number, durationS: number): Env
+  /** Waits after the faults: until the reliable variant has everything acknowledged. */
+  settled: { service: string; event: string; where: (e: Record<string, unknown>) => boolean }
+  /** The service whose deliveries are the reliable / naive line of the timeline. */
+  deliveries: { naive: { service: string; event: string }; reliable: { service: string; event: string } }
+  naiveFigures(history: History): VariantFigures
+  reliableFigures(history: History): VariantFigures
+}
+
+const ranges = (ids: number[]) => {
+  const sorted = [...ids].sort((a, b) => a - b)
+  const parts: string[] = []
+  for (let i = 0; i < sorted.length; ) {
+    let j = i
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++
+    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`)
+    i = j + 1
+  }
+  return parts.join(", ")
+}
+
+const pipeline: ChaosPattern = {
+  name: "pipeline",
+  description: "PUSH/PULL pipeline vs the reliable pipeline (acknowledged tasks, resend on timeout, dedup at the sink)",
+  naive: ["pipeline-sink", "pipeline-worker-1", "pipeline-worker-2", "pipeline-ventilator"],
+  reliable: ["rpipe-sink", "rpipe-worker-1", "rpipe-worker-2", "rpipe-ventilator"],
+  roles: {
+    worker: { naive: "pipeline-worker-1", reliable: "rpipe-worker-1" },
+    sink: { naive: "pipeline-sink", reliable: "rpipe-sink" },
+    ventilator: { naive: "pipeline-ventilator", reliable: "rpipe-ventilator" },
+  },
+  env: (rate, durationS) => ({
+    PIPELINE_RATE: String(rate),
+    PIPELINE_TASKS: String(rate * durationS),
+    PIPELINE_WORK_MS_MIN: "20",
+    PIPELINE_WORK_MS_MAX: "60",
+    RPIPE_RATE: String(rate),
+    RPIPE_TASKS: String(rate * durationS),
+    RPIPE_WORK_MS_MIN: "20",
+    RPIPE_WORK_MS_MAX: "60",
+    RPIPE_ACK_TIMEOUT_MS: "2000",
+    LOG_MESSAGES: "true",
+  }),
+  settled: { service: "rpipe-ventilator", event: "stats", where: e => e.pending === 0 && (e.nextId as number) > 1 },
+  deliveries: { naive: { service: "pipeline-sink", event: "received" }, reliable: { service: "rpipe-sink", event: "delivered" } },
+  naiveFigures(history) {
+    const got = delivery(history, { producer: "pipeline-ventilator", consumer: "pipeline-sink", refOf: taskRef, sinceJoined: false })
+    return {
+      attempted: got.sent,
+      acknowledged: null,
+      delivered: got.received,
+      lost: got.lost,
+      lostIds: got.lostRanges.map(r => `${r.incarnation}:${r.from === r.to ? r.from : `${r.from}-${r.to}`}`).join(", "),
+      duplicated: got.duplicated,
+      unexpected: got.unexpected,
+      longestOutageMs: longestOutage(history, { consumer: "pipeline-sink" }).ms,
+    }
+  },
+  reliableFigures(history) {
+    const attempted = new Set(events(history, "rpipe-ventilator", "sent").map(e => e.taskId as number))
+    const acknowledged = new Set(events(history, "rpipe-ventilator", "acked").map(e => e.taskId as number))
+    const deliveries = events(history, "rpipe-sink", "delivered").map(e => e.taskId as number)
+    const delivered = new Set(deliveries)
+    const lost = [...acknowledged].filter(id => !delivered.has(id))
+    return {
+      attempted: attempted.size,
+      acknowledged: acknowledged.size,
+      delivered: delivered.size,
+      lost: lost.length,
+      lostIds: ranges(lost),
+      duplicated: deliveries.length - delivered.size,
+      unexpected: [...delivered].filter(id => !attempted.has(id)).length,
+      longestOutageMs: longestOutage(history.map(e => (e.service === "rpipe-sink" && e.event === "delivered" ? { ...e, event: "received" } : e)), { consumer: "rpipe-sink" }).ms,
+    }
+  },
+}
+
+export const patterns: Record<string, ChaosPattern> = { pipeline }

@@ -1,0 +1,81 @@
+// Reliable pipeline, the ventilator: like the plain one, but it keeps every
+// task until the sink acknowledges its result (over a back channel: the sink's
+// PUSH to this PULL), and sends again any task not acknowledged within
+// RPIPE_ACK_TIMEOUT_MS: a task lost with a killed or paused worker is sent to
+// another. Its ledger is journaled, so a killed ventilator resends, after its
+// restart, what was never acknowledged. Task ids are the ledger's, not the
+// envelope's seq: they survive restarts.
+import { Pull, Push } from "zeromq"
+import { decimal, endpoint, integer, text } from "../../shared/config.js"
+import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { Inbox } from "../../shared/inbox.js"
+import { Journal } from "../../shared/journal.js"
+import { ticks } from "../../shared/pace.js"
+import { startService } from "../../shared/service.js"
+import { bindSocket, eachMessage, isClosedError, socketOptions } from "../../shared/sockets.js"
+import { Ledger, type LedgerEntry } from "./ledger.js"
+
+const service = startService("reliable-pipeline", {
+  RPIPE_VENTILATOR_BIND: endpoint("tcp://*:5570"),
+  RPIPE_ACKS_BIND: endpoint("tcp://*:5571"),
+  RPIPE_RATE: decimal(5, { min: 0.01, max: 100_000 }),
+  RPIPE_WORK_MS_MIN: integer(50, { min: 0, max: 600_000 }),
+  RPIPE_WORK_MS_MAX: integer(150, { min: 0, max: 600_000 }),
+  RPIPE_ACK_TIMEOUT_MS: integer(3000, { min: 10, max: 3_600_000 }),
+  RPIPE_JOURNAL: text("/state/ventilator.journal", { pattern: /^\/\S+$/, describe: "an absolute file path" }),
+  /** Stop making new tasks after this many (0: never); resending goes on until all are acknowledged. */
+  RPIPE_TASKS: integer(0, { min: 0 }),
+})
+const { config, log } = service
+
+const producer = new Producer(service.name)
+const inbox = new Inbox(service)
+const journal = new Journal<LedgerEntry>(config.RPIPE_JOURNAL)
+const ledger = Ledger.replay(journal.entries(), Date.now())
+let resends = 0
+log.info("ledger", `${ledger.acked} task(s) acknowledged before, ${ledger.pending} to send again, next id ${ledger.nextId}`, { acked: ledger.acked, pending: ledger.pending, nextId: ledger.nextId })
+
+const tasks = await bindSocket(service, new Push(socketOptions(config, "send")), config.RPIPE_VENTILATOR_BIND, "push")
+const acks = await bindSocket(service, new Pull(socketOptions(config, "receive")), config.RPIPE_ACKS_BIND, "acks")
+service.reportStats(() => ({ sent: producer.lastSeq, nextId: ledger.nextId, acked: ledger.acked, pending: ledger.pending, resends, badMessages: inbox.badMessages }))
+
+void eachMessage(service, acks, frames => {
+  const decoded = inbox.open(frames, { frames: 1 })
+  if (!decoded.ok) return
+  const ids = (decoded.envelope.body as { acks?: unknown }).acks
+  if (!Array.isArray(ids) || !ids.every(Number.isSafeInteger)) return inbox.reject("an ack body must be {acks: [task ids]}", { producer: decoded.envelope.producer })
+  for (const taskId of ids as number[]) {
+    if (!ledger.ack(taskId)) continue
+    journal.append({ acked: taskId })
+    // Always logged: the checker counts acknowledged tasks from these lines.
+    log.info("acked", `task ${taskId} acknowledged`, { taskId })
+  }
+})
+
+async function send(taskId: number, workMs: number, attempt: number): Promise<void> {
+  const envelope = producer.next({ taskId, workMs })
+  await tasks.send(encodeEnvelope(envelope))
+  service.message("sent", `task ${taskId}${attempt > 1 ? ` (attempt ${attempt})` : ""}`, { seq: envelope.seq, incarnation: producer.incarnation, taskId, attempt })
+}
+
+const workMs = () => config.RPIPE_WORK_MS_MIN + Math.floor(Math.random() * (Math.max(config.RPIPE_WORK_MS_MIN, config.RPIPE_WORK_MS_MAX) - config.RPIPE_WORK_MS_MIN + 1))
+
+try {
+  for await (const _ of ticks(service, config.RPIPE_RATE)) {
+    // First what is overdue, then one new task.
+    for (const task of ledger.due(Date.now(), config.RPIPE_ACK_TIMEOUT_MS)) {
+      ledger.sent(task.taskId, task.workMs, Date.now())
+      resends += 1
+      log.warn("resend", `task ${task.taskId} not acknowledged: sending it again (attempt ${task.attempts})`, { taskId: task.taskId, attempt: task.attempts })
+      await send(task.taskId, task.workMs, task.attempts)
+    }
+    const taskId = ledger.nextId
+    if (config.RPIPE_TASKS > 0 && taskId > config.RPIPE_TASKS) continue
+    const work = workMs()
+    journal.append({ sent: taskId, workMs: work })
+    ledger.sent(taskId, work, Date.now())
+    await send(taskId, work, 1)
+  }
+} catch (error) {
+  if (!isClosedError(tasks, error)) throw error
+}
