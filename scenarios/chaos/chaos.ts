@@ -41,7 +41,8 @@ export function chaosScenario(pattern: ChaosPattern, { durationS, seed }: { dura
     timeline.push(...faultActions(pattern, fault, end))
     end = fault.at + fault.durationMs
   }
-  timeline.push(waitFor(pattern.settled.service, pattern.settled.event, { where: pattern.settled.where, from: "now", timeoutMs: SETTLE_TIMEOUT_MS }))
+  const settled = pattern.settled(RATE, durationS)
+  timeline.push(waitFor(settled.service, settled.event, { where: settled.where, from: "now", timeoutMs: SETTLE_TIMEOUT_MS }))
 
   const split = (history: History, services: string[]) => history.filter(e => services.includes(e.service))
   const run = scenario<ChaosFigures>({
@@ -50,6 +51,7 @@ export function chaosScenario(pattern: ChaosPattern, { durationS, seed }: { dura
     note: pattern.description,
     services: [...pattern.naive, ...pattern.reliable],
     env: pattern.env(RATE, durationS),
+    serviceEnv: pattern.serviceEnv,
     timeline,
     figures: history => ({
       seed,
@@ -63,6 +65,7 @@ export function chaosScenario(pattern: ChaosPattern, { durationS, seed }: { dura
       ["reliable: acknowledged but lost", f.reliable.lost, equals(0)],
       ["reliable: delivered twice", f.reliable.duplicated, equals(0)],
       ["reliable: unexpected", f.reliable.unexpected, equals(0)],
+      ["reliable: unacknowledged at the end", f.reliable.unacknowledged, equals(0)],
       ["reliable: attempted / acknowledged / delivered", `${f.reliable.attempted} / ${f.reliable.acknowledged} / ${f.reliable.delivered}`, reported],
       ["naive: attempted / delivered", `${f.naive.attempted} / ${f.naive.delivered}`, reported],
       ["naive: lost", f.naive.lost, reported],

@@ -1,10 +1,13 @@
 // make chaos PATTERN=<pipeline> DURATION=60 SEED=<n>
 // Runs the naive and the reliable variant of a pattern under the same seeded
 // faults; exit status 0 when the reliable variant passes.
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { root } from "../runner/compose.js"
 import { terminalTable, writeRun } from "../runner/report.js"
 import { runScenario, teardownAll } from "../runner/runner.js"
+import { withChaosRow } from "../runner/verdicts.js"
+import type { VariantFigures } from "./patterns.js"
 import { chaosScenario } from "./chaos.js"
 import { patterns } from "./patterns.js"
 
@@ -33,4 +36,11 @@ const { result, history } = await runScenario(scenario, { print })
 const folder = writeRun(join(root, "runs"), scenario, result, history)
 print(terminalTable(result))
 print(`report: ${folder}/report.md   timeline: ${folder}/timeline.svg`)
+
+// The pattern's row in docs/verdicts.md: the latest run.
+const { naive, reliable, faultsApplied } = result.figures as { naive: VariantFigures; reliable: VariantFigures; faultsApplied: number }
+const row = `| \`${pattern.name}\` | ${seed}, ${faultsApplied} faults in ${durationS} s | ${naive.attempted} / ${naive.delivered} / **${naive.lost}** / ${naive.duplicated} | ${reliable.attempted} / ${reliable.acknowledged} / ${reliable.delivered} / **${reliable.lost}** / ${reliable.duplicated} | ${naive.longestOutageMs} / ${reliable.longestOutageMs} ms | ${result.verdict} |`
+const verdicts = join(root, "docs", "verdicts.md")
+writeFileSync(verdicts, withChaosRow(existsSync(verdicts) ? readFileSync(verdicts, "utf8") : "# Verdicts\n", pattern.name, row))
+print("docs/verdicts.md: naive vs reliable row updated")
 process.exit(result.verdict === "PASS" ? 0 : 1)

@@ -10,6 +10,8 @@ export interface VariantFigures {
   attempted: number
   /** Messages the variant acknowledged to their producer (null: it has no acknowledgement). */
   acknowledged: number | null
+  /** Attempted but not acknowledged when the run ended (null: no acknowledgement). */
+  unacknowledged: number | null
   delivered: number
   /** Acknowledged (or, without acknowledgements, attempted) yet never delivered. */
   lost: number
@@ -28,8 +30,10 @@ export interface ChaosPattern {
   roles: Record<string, { naive: string; reliable: string }>
   /** Settings; `rate` and `duration` (s) size the run. */
   env(rate: number, durationS: number): Env
-  /** Waits after the faults: until the reliable variant has everything acknowledged. */
-  settled: { service: string; event: string; where: (e: Record<string, unknown>) => boolean }
+  /** Settings of single services (the reliable variant's heartbeats). */
+  serviceEnv: Record<string, Env>
+  /** Waits after the faults: until the reliable variant has made and had acknowledged all it will. */
+  settled(rate: number, durationS: number): { service: string; event: string; where: (e: Record<string, unknown>) => boolean }
   /** The service whose deliveries are the reliable / naive line of the timeline. */
   deliveries: { naive: { service: string; event: string }; reliable: { service: string; event: string } }
   naiveFigures(history: History): VariantFigures
@@ -70,13 +74,18 @@ const pipeline: ChaosPattern = {
     RPIPE_ACK_TIMEOUT_MS: "2000",
     LOG_MESSAGES: "true",
   }),
-  settled: { service: "rpipe-ventilator", event: "stats", where: e => e.pending === 0 && (e.nextId as number) > 1 },
+  // ZMTP heartbeats on every reliable socket: after a network disconnect, a
+  // connection can stay half-open for good (nothing resets it), and acks would
+  // go into it forever. Heartbeats notice the silence and reconnect.
+  serviceEnv: Object.fromEntries(["rpipe-sink", "rpipe-worker-1", "rpipe-worker-2", "rpipe-ventilator"].map(service => [service, { HEARTBEAT_INTERVAL_MS: "500", HEARTBEAT_TIMEOUT_MS: "2000" }])),
+  settled: (rate, durationS) => ({ service: "rpipe-ventilator", event: "stats", where: e => e.pending === 0 && (e.nextId as number) > rate * durationS }),
   deliveries: { naive: { service: "pipeline-sink", event: "received" }, reliable: { service: "rpipe-sink", event: "delivered" } },
   naiveFigures(history) {
     const got = delivery(history, { producer: "pipeline-ventilator", consumer: "pipeline-sink", refOf: taskRef, sinceJoined: false })
     return {
       attempted: got.sent,
       acknowledged: null,
+      unacknowledged: null,
       delivered: got.received,
       lost: got.lost,
       lostIds: got.lostRanges.map(r => `${r.incarnation}:${r.from === r.to ? r.from : `${r.from}-${r.to}`}`).join(", "),
@@ -94,6 +103,7 @@ const pipeline: ChaosPattern = {
     return {
       attempted: attempted.size,
       acknowledged: acknowledged.size,
+      unacknowledged: [...attempted].filter(id => !acknowledged.has(id)).length,
       delivered: delivered.size,
       lost: lost.length,
       lostIds: ranges(lost),

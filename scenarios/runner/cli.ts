@@ -3,12 +3,13 @@
 //   cli.ts run NAME [NAME ...]
 //   cli.ts all [--verdicts docs/verdicts.md]
 // Exit status 0 when every check of every scenario run passed, 1 otherwise.
-import { mkdirSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { catalogue } from "../index.js"
 import { root } from "./compose.js"
 import { terminalTable, verdictsMarkdown, writeRun } from "./report.js"
 import { runScenario, teardownAll, type RunResult } from "./runner.js"
+import { withCatalogue } from "./verdicts.js"
 
 const [command = "list", ...args] = process.argv.slice(2)
 const print = (line: string) => process.stdout.write(`${line}\n`)
@@ -50,8 +51,10 @@ if (command === "list") {
   }
   const results = await run(names)
   if (verdicts) {
-    mkdirSync(join(root, verdicts, ".."), { recursive: true })
-    writeFileSync(join(root, verdicts), verdictsMarkdown(results))
+    const file = join(root, verdicts)
+    mkdirSync(join(file, ".."), { recursive: true })
+    // The chaos runs' section of the file stays as it is.
+    writeFileSync(file, withCatalogue(verdictsMarkdown(results), existsSync(file) ? readFileSync(file, "utf8") : ""))
     print(`\nverdicts: ${verdicts}`)
   }
   if (results.length > 1) {
