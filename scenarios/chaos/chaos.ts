@@ -42,7 +42,7 @@ export function chaosScenario(pattern: ChaosPattern, { durationS, seed }: { dura
     end = fault.at + fault.durationMs
   }
   const settled = pattern.settled(RATE, durationS)
-  timeline.push(waitFor(settled.service, settled.event, { where: settled.where, from: "now", timeoutMs: SETTLE_TIMEOUT_MS }))
+  timeline.push(waitFor(settled.service, settled.event, { where: settled.where, from: "start", timeoutMs: SETTLE_TIMEOUT_MS }))
 
   const split = (history: History, services: string[]) => history.filter(e => services.includes(e.service))
   const run = scenario<ChaosFigures>({

@@ -109,9 +109,71 @@ const pipeline: ChaosPattern = {
       lostIds: ranges(lost),
       duplicated: deliveries.length - delivered.size,
       unexpected: [...delivered].filter(id => !attempted.has(id)).length,
-      longestOutageMs: longestOutage(history.map(e => (e.service === "rpipe-sink" && e.event === "delivered" ? { ...e, event: "received" } : e)), { consumer: "rpipe-sink" }).ms,
+      longestOutageMs: outage(history, "rpipe-sink", "delivered"),
     }
   },
 }
 
-export const patterns: Record<string, ChaosPattern> = { pipeline }
+/** A client's requests by key "incarnation:seq", and which of them got a reply. */
+function clientRequests(history: History, client: string) {
+  const sent = events(history, client, "sent")
+  const incarnationOf = new Map(sent.map(e => [e.seq as number, e.incarnation as string]))
+  const attempted = new Set(sent.map(e => `${e.incarnation as string}:${e.seq as number}`))
+  const acknowledged = new Set(
+    events(history, client, "received").map(e => {
+      const seq = (e.inReplyTo as { seq: number }).seq
+      return `${incarnationOf.get(seq) ?? "?"}:${seq}`
+    }),
+  )
+  return { attempted, acknowledged }
+}
+
+const outage = (history: History, service: string, event: string) =>
+  longestOutage(history.map(e => (e.service === service && e.event === event ? { ...e, event: "received" } : e)), { consumer: service }).ms
+
+const reqrep: ChaosPattern = {
+  name: "reqrep",
+  description: "REQ/REP with a plain timeout (the naive client gives a timed-out request up) vs Lazy Pirate (the client resends with backoff; the server deduplicates)",
+  naive: ["reqrep-server", "reqrep-client"],
+  reliable: ["lp-server", "lp-client"],
+  roles: { server: { naive: "reqrep-server", reliable: "lp-server" } },
+  env: (rate, durationS) => ({ REQREP_INTERVAL_MS: String(Math.round(1000 / rate)), REQREP_REQUESTS: String(rate * durationS), REQREP_WORK_MS: "5", REQREP_TIMEOUT_MS: "1000", LOG_MESSAGES: "true" }),
+  serviceEnv: Object.fromEntries(["lp-server", "lp-client"].map(service => [service, { HEARTBEAT_INTERVAL_MS: "500", HEARTBEAT_TIMEOUT_MS: "2000" }])),
+  settled: () => ({ service: "lp-client", event: "done", where: () => true }),
+  deliveries: { naive: { service: "reqrep-client", event: "received" }, reliable: { service: "lp-client", event: "received" } },
+  naiveFigures(history) {
+    const { attempted, acknowledged } = clientRequests(history, "reqrep-client")
+    const handled = events(history, "reqrep-server", "received", e => e.producer === "reqrep-client").map(e => `${e.incarnation as string}:${e.seq as number}`)
+    const lost = [...attempted].filter(key => !acknowledged.has(key))
+    return {
+      attempted: attempted.size,
+      acknowledged: acknowledged.size,
+      unacknowledged: lost.length,
+      delivered: new Set(handled).size,
+      lost: lost.length,
+      lostIds: ranges(lost.map(key => Number(key.split(":")[1]))),
+      duplicated: handled.length - new Set(handled).size,
+      unexpected: 0,
+      longestOutageMs: outage(history, "reqrep-client", "received"),
+    }
+  },
+  reliableFigures(history) {
+    const { attempted, acknowledged } = clientRequests(history, "lp-client")
+    const deliveries = events(history, "lp-server", "delivered").map(e => `${e.incarnation as string}:${e.seq as number}`)
+    const delivered = new Set(deliveries)
+    const lost = [...acknowledged].filter(key => !delivered.has(key))
+    return {
+      attempted: attempted.size,
+      acknowledged: acknowledged.size,
+      unacknowledged: [...attempted].filter(key => !acknowledged.has(key)).length,
+      delivered: delivered.size,
+      lost: lost.length,
+      lostIds: ranges(lost.map(key => Number(key.split(":")[1]))),
+      duplicated: deliveries.length - delivered.size,
+      unexpected: [...delivered].filter(key => !attempted.has(key)).length,
+      longestOutageMs: outage(history, "lp-client", "received"),
+    }
+  },
+}
+
+export const patterns: Record<string, ChaosPattern> = { pipeline, reqrep }

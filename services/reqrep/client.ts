@@ -7,7 +7,8 @@
 // Settings turn it into the other clients the scenarios compare:
 // REQREP_TIMEOUT_MS=0 is the naive client (no timeout: stuck for good after a
 // lost reply); REQREP_RETRIES=N resends a timed-out request N times, each on a
-// new socket, then gives up and exits cleanly.
+// new socket (waiting REQREP_RETRY_BACKOFF_MS, doubling, before each), then
+// gives up and exits cleanly: the Lazy Pirate.
 import { Request } from "zeromq"
 import { boolean, endpoint, integer, jsonObject } from "../../shared/config.js"
 import { encodeEnvelope, Producer, type Envelope } from "../../shared/envelope.js"
@@ -25,6 +26,10 @@ const service = startService("reqrep", {
   REQREP_RETRIES: integer(0, { min: 0, max: 1000 }),
   /** Once, at start: try a second send before the first reply, to show REQ refusing it. */
   REQREP_SHOW_LOCKSTEP: boolean(false),
+  /** Before retry n, wait REQREP_RETRY_BACKOFF_MS × 2^(n-1) (0: retry at once). */
+  REQREP_RETRY_BACKOFF_MS: integer(0, { min: 0, max: 600_000 }),
+  /** Stop after this many requests have been answered or given up (0: never). */
+  REQREP_REQUESTS: integer(0, { min: 0 }),
   /** The body of every request (default: {"question": "request <n>"}); {"path": "greeting.txt"} asks the book's filer. */
   REQREP_BODY: jsonObject(null),
 })
@@ -99,6 +104,14 @@ try {
         await service.stop("gave up")
       }
       counts.retries += 1
+      // Back off: a server that is restarting should not meet a storm of retries.
+      if (config.REQREP_RETRY_BACKOFF_MS > 0) await service.pause(config.REQREP_RETRY_BACKOFF_MS * 2 ** attemptNo)
+    }
+    if (config.REQREP_REQUESTS > 0 && request.seq >= config.REQREP_REQUESTS) {
+      log.info("done", `all ${request.seq} requests made`, { requests: request.seq, replies: counts.replies })
+      // Stay up, idle, until stopped: the run decides when it ends.
+      await new Promise<void>(resolve => service.signal.addEventListener("abort", () => resolve()))
+      break
     }
   }
 } catch (error) {
