@@ -52,6 +52,26 @@ const ranges = (ids: number[]) => {
   return parts.join(", ")
 }
 
+/**
+ * A reliable variant's figures from what its producer attempted and had
+ * acknowledged, and each delivery to the application (keys, repeats kept).
+ */
+function reliableCounts<K>(attempted: Set<K>, acknowledged: Set<K>, deliveries: K[], toIds: (keys: K[]) => string, longestOutageMs: number): VariantFigures {
+  const delivered = new Set(deliveries)
+  const lost = [...acknowledged].filter(key => !delivered.has(key))
+  return {
+    attempted: attempted.size,
+    acknowledged: acknowledged.size,
+    unacknowledged: [...attempted].filter(key => !acknowledged.has(key)).length,
+    delivered: delivered.size,
+    lost: lost.length,
+    lostIds: toIds(lost),
+    duplicated: deliveries.length - delivered.size,
+    unexpected: [...delivered].filter(key => !attempted.has(key)).length,
+    longestOutageMs,
+  }
+}
+
 const pipeline: ChaosPattern = {
   name: "pipeline",
   description: "PUSH/PULL pipeline vs the reliable pipeline (acknowledged tasks, resend on timeout, dedup at the sink)",
@@ -98,19 +118,7 @@ const pipeline: ChaosPattern = {
     const attempted = new Set(events(history, "rpipe-ventilator", "sent").map(e => e.taskId as number))
     const acknowledged = new Set(events(history, "rpipe-ventilator", "acked").map(e => e.taskId as number))
     const deliveries = events(history, "rpipe-sink", "delivered").map(e => e.taskId as number)
-    const delivered = new Set(deliveries)
-    const lost = [...acknowledged].filter(id => !delivered.has(id))
-    return {
-      attempted: attempted.size,
-      acknowledged: acknowledged.size,
-      unacknowledged: [...attempted].filter(id => !acknowledged.has(id)).length,
-      delivered: delivered.size,
-      lost: lost.length,
-      lostIds: ranges(lost),
-      duplicated: deliveries.length - delivered.size,
-      unexpected: [...delivered].filter(id => !attempted.has(id)).length,
-      longestOutageMs: outage(history, "rpipe-sink", "delivered"),
-    }
+    return reliableCounts(attempted, acknowledged, deliveries, ranges, outage(history, "rpipe-sink", "delivered"))
   },
 }
 
@@ -160,19 +168,7 @@ const reqrep: ChaosPattern = {
   reliableFigures(history) {
     const { attempted, acknowledged } = clientRequests(history, "lp-client")
     const deliveries = events(history, "lp-server", "delivered").map(e => `${e.incarnation as string}:${e.seq as number}`)
-    const delivered = new Set(deliveries)
-    const lost = [...acknowledged].filter(key => !delivered.has(key))
-    return {
-      attempted: attempted.size,
-      acknowledged: acknowledged.size,
-      unacknowledged: [...attempted].filter(key => !acknowledged.has(key)).length,
-      delivered: delivered.size,
-      lost: lost.length,
-      lostIds: ranges(lost.map(key => Number(key.split(":")[1]))),
-      duplicated: deliveries.length - delivered.size,
-      unexpected: [...delivered].filter(key => !attempted.has(key)).length,
-      longestOutageMs: outage(history, "lp-client", "received"),
-    }
+    return reliableCounts(attempted, acknowledged, deliveries, keys => ranges(keys.map(key => Number(key.split(":")[1]))), outage(history, "lp-client", "received"))
   },
 }
 

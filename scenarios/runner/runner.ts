@@ -39,6 +39,9 @@ const active = new Set<ComposeProject>()
 
 type Note = (event: string, fields: Record<string, unknown>) => void
 
+/** Waits, sleeps and address records only look: everything else acts on the system (and is noted in the history). */
+const actsOnSystem = (action: Action) => action.kind !== "wait" && action.kind !== "sleep" && action.kind !== "address"
+
 /** Tears down whatever is running (Ctrl-C): no container, network or volume left. */
 export async function teardownAll(): Promise<void> {
   await Promise.all([...active].map(project => project.down()))
@@ -87,7 +90,7 @@ async function perform(project: ComposeProject, action: Action, variant: string,
       return void (await project.run(action.service, action.args))
     case "parallel":
       await Promise.all(action.actions.map(inner => perform(project, inner, variant, mark, note)))
-      for (const inner of action.actions) if (inner.kind !== "wait" && inner.kind !== "sleep" && inner.kind !== "address") note("action", { action: inner.kind, target: target(inner) })
+      for (const inner of action.actions) if (actsOnSystem(inner)) note("action", { action: inner.kind, target: target(inner) })
       return
     case "exec": {
       const soFar = project.logs.records.map(r => toHistoryEvent(r, variant)).filter((e): e is HistoryEvent => e !== undefined)
@@ -157,13 +160,13 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
     for (const [index, action] of steps.entries()) {
       const left = Math.round(estimateMs(steps.slice(index)) / 1000)
       print(`  [${label}] step ${index + 1}/${steps.length}: ${describe(action)}  (~${left} s left)`)
-      if (action.kind !== "wait" && action.kind !== "sleep" && action.kind !== "address") mark = project.logs.mark
+      if (actsOnSystem(action)) mark = project.logs.mark
       const begun = Date.now()
       const origin = action.kind !== "wait" || action.from === "action" ? mark : action.from === "start" ? 0 : project.logs.mark
       await perform(project, action, variant.name, origin, note)
       if (action.kind === "up") for (const service of action.services) started.add(service)
       if (action.kind === "scale") started.add(action.service)
-      if (action.kind !== "wait" && action.kind !== "sleep" && action.kind !== "address" && action.kind !== "parallel") note("action", { action: action.kind, target: target(action), startedAt: begun, ...(action.kind === "kill" ? { signal: action.signal } : {}) })
+      if (actsOnSystem(action) && action.kind !== "parallel") note("action", { action: action.kind, target: target(action), startedAt: begun, ...(action.kind === "kill" ? { signal: action.signal } : {}) })
     }
     // Stop in the given order (producers first), so what is in flight can still
     // arrive, and every service writes its final stats line.
