@@ -18,6 +18,8 @@ const service = startService("router-dealer", {
   RD_TIMEOUT_MS: integer(3000, { min: 1, max: 3_600_000 }),
   /** Requests sent together at each tick (10: ten outstanding at once). */
   RD_BURST: integer(1, { min: 1, max: 10_000 }),
+  /** Stop sending after this many requests (0: never); the client stays up, idle. */
+  RD_REQUESTS: integer(0, { min: 0 }),
 })
 const { config, log } = service
 
@@ -68,8 +70,10 @@ async function awaitReply(id: number, answered: Promise<Envelope>, started: numb
   }
 }
 
+const allSent = () => config.RD_REQUESTS > 0 && producer.lastSeq >= config.RD_REQUESTS
 for await (const _ of ticks(service, config.RD_RATE)) {
-  for (let n = 0; n < config.RD_BURST && !service.stopping; n++) {
+  if (allSent()) break
+  for (let n = 0; n < config.RD_BURST && !service.stopping && !allSent(); n++) {
     const envelope = producer.next({ question: `request ${producer.lastSeq + 1}` })
     const id = envelope.seq
     const answered = pending.add(id, config.RD_TIMEOUT_MS)
@@ -84,4 +88,9 @@ for await (const _ of ticks(service, config.RD_RATE)) {
     }
     service.message("sent", `request ${id}`, { seq: id, incarnation: producer.incarnation, id, pending: pending.size })
   }
+}
+
+if (allSent()) {
+  log.info("done", `all ${producer.lastSeq} requests sent`, { requests: producer.lastSeq })
+  await new Promise<void>(resolve => service.signal.addEventListener("abort", () => resolve()))
 }

@@ -1,0 +1,134 @@
+// Paranoid Pirate, the queue: a ROUTER frontend for the clients and a ROUTER
+// backend for the workers (unlike rd-broker's DEALER, a ROUTER lets the queue
+// choose the worker). It knows its workers by their READY and HEARTBEAT
+// signals, gives each request to the least recently used worker that is ready
+// and alive, heartbeats every worker, and expires a worker silent for
+// PP_LIVENESS heartbeat intervals (killed, paused, cut off): no request is
+// routed to it again. A request the expired worker held is logged; its client
+// resends it (the client is the Lazy Pirate's).
+import { Router } from "zeromq"
+import { endpoint, integer } from "../../shared/config.js"
+import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { Inbox } from "../../shared/inbox.js"
+import { errorBody } from "../../shared/replier.js"
+import { startService } from "../../shared/service.js"
+import { bindSocket, eachMessage, SendQueue, socketOptions } from "../../shared/sockets.js"
+import { WorkerRegistry, type Held } from "./registry.js"
+import { describeIdentity, HEARTBEAT, signalOf } from "./signals.js"
+
+const service = startService("paranoid-pirate", {
+  PP_FRONTEND_BIND: endpoint("tcp://*:5580"),
+  PP_BACKEND_BIND: endpoint("tcp://*:5581"),
+  PP_HEARTBEAT_MS: integer(500, { min: 10, max: 600_000 }),
+  /** Heartbeat intervals without a word before a worker is expired. */
+  PP_LIVENESS: integer(3, { min: 1, max: 1000 }),
+  /** Requests waiting for a worker; beyond it a request is refused with an error reply. */
+  PP_QUEUE_MAX: integer(1000, { min: 1, max: 1_000_000 }),
+})
+const { config, log } = service
+
+const EMPTY = Buffer.alloc(0)
+const producer = new Producer(service.name)
+const inbox = new Inbox(service)
+// mandatory: a send to a client or worker that is gone fails (and is logged)
+// instead of vanishing.
+const frontend = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.PP_FRONTEND_BIND, "router")
+const backend = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.PP_BACKEND_BIND, "backend")
+const toClients = new SendQueue(frontend)
+const toWorkers = new SendQueue(backend)
+const workers = new WorkerRegistry(config.PP_HEARTBEAT_MS * config.PP_LIVENESS)
+const waiting: (Held & { envelope: Buffer })[] = []
+const counts = { requests: 0, replies: 0, refused: 0, unroutable: 0, workersExpired: 0, heldByExpired: 0 }
+service.reportStats(() => ({ ...counts, badMessages: inbox.badMessages, workers: workers.size, ready: workers.readyCount, waiting: waiting.length }))
+
+/** Gives waiting requests to ready workers, oldest request first. */
+async function dispatch(): Promise<void> {
+  while (waiting.length > 0) {
+    const request = waiting[0]!
+    const worker = workers.take(request, Date.now())
+    if (!worker) return
+    waiting.shift()
+    try {
+      await toWorkers.send([worker, request.client, EMPTY, request.envelope])
+      log.debug("dispatched", `request ${request.key} to ${describeIdentity(worker)}`, { key: request.key, worker: describeIdentity(worker) })
+    } catch (error) {
+      // Its connection is gone: forget it, and the request waits for another.
+      workers.remove(worker)
+      waiting.unshift(request)
+      log.warn("worker-gone", `worker ${describeIdentity(worker)} is unreachable (${String(error)}): forgotten`, { worker: describeIdentity(worker) })
+    }
+  }
+}
+
+function expireSilentWorkers(): void {
+  for (const { identity, silentMs, held } of workers.expire(Date.now())) {
+    counts.workersExpired += 1
+    if (held) counts.heldByExpired += 1
+    log.warn("worker-expired", `worker ${describeIdentity(identity)} silent for ${silentMs} ms: expired${held ? `, with request ${held.key} in hand (its client will resend it)` : ""}`, {
+      worker: describeIdentity(identity),
+      silentMs,
+      ...(held ? { held: held.key } : {}),
+    })
+  }
+}
+
+const heartbeats = setInterval(() => {
+  expireSilentWorkers()
+  for (const identity of workers.identities()) {
+    toWorkers.send([identity, HEARTBEAT]).catch(() => {
+      if (workers.remove(identity) !== undefined || !service.stopping) log.warn("worker-gone", `worker ${describeIdentity(identity)} is unreachable: forgotten`, { worker: describeIdentity(identity) })
+    })
+  }
+}, config.PP_HEARTBEAT_MS)
+service.onStop(() => clearInterval(heartbeats))
+
+const fromClients = eachMessage(service, frontend, async ([client, delimiter, ...rest]) => {
+  if (client === undefined) return
+  const sender = describeIdentity(client)
+  const refuse = (code: string, message: string) => toClients.send([client, EMPTY, encodeEnvelope(producer.next(errorBody(code, message)))])
+  if (delimiter === undefined || delimiter.length !== 0) {
+    inbox.reject("request must be [empty delimiter, envelope] (send it from a REQ or DEALER socket)", { sender })
+    return refuse("bad-message", "expected [empty delimiter, envelope]")
+  }
+  const decoded = inbox.open(rest, { frames: 1, sender })
+  if (!decoded.ok) return refuse("bad-message", decoded.reason)
+  const { producer: from, incarnation, seq } = decoded.envelope
+  const key = `${from}/${incarnation}/${seq}`
+  if (waiting.length >= config.PP_QUEUE_MAX) {
+    counts.refused += 1
+    log.warn("refused", `request ${key} refused: ${waiting.length} requests already wait for a worker`, { key, waiting: waiting.length })
+    return refuse("overloaded", `${waiting.length} requests already wait for a worker`)
+  }
+  counts.requests += 1
+  waiting.push({ client, key, since: Date.now(), envelope: rest[0]! })
+  await dispatch()
+})
+
+const fromWorkers = eachMessage(service, backend, async frames => {
+  const [worker, ...rest] = frames
+  if (worker === undefined) return
+  const name = describeIdentity(worker)
+  const signal = signalOf(rest)
+  if (signal !== undefined) {
+    if (workers.alive(worker, Date.now()) === "new") log.info("worker-ready", `worker ${name} is ready (${signal})`, { worker: name, signal, workers: workers.size })
+    return dispatch()
+  }
+  const [client, delimiter, ...reply] = rest
+  if (client === undefined || delimiter === undefined || delimiter.length !== 0 || reply.length !== 1) {
+    return inbox.reject("a worker's message must be READY, HEARTBEAT or [client identity, empty delimiter, envelope]", { sender: name, frames: frames.length })
+  }
+  const decoded = inbox.open(reply, { frames: 1, sender: name })
+  if (!decoded.ok) return
+  workers.replied(worker, Date.now())
+  try {
+    await toClients.send([client, EMPTY, reply[0]!])
+    counts.replies += 1
+  } catch (error) {
+    // The client gave up on this socket (a Lazy Pirate reopens it on a timeout).
+    counts.unroutable += 1
+    log.warn("unroutable", `reply for client ${describeIdentity(client)} dropped: ${String(error)}`, { client: describeIdentity(client), inReplyTo: decoded.envelope.inReplyTo })
+  }
+  await dispatch()
+})
+
+await Promise.all([fromClients, fromWorkers])
