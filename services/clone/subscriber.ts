@@ -1,0 +1,130 @@
+// Clone, a subscriber: keeps a copy of the publisher's key-value store.
+//
+// With CLONE_SNAPSHOTS=true (the Clone pattern) it subscribes first, then asks
+// the publisher's snapshot socket for the whole store and its version; updates
+// that arrive meanwhile are buffered, and after the snapshot only those newer
+// than it are applied. On a gap in the versions, or a heartbeat saying the
+// publisher is ahead, it asks again. A snapshot request unanswered within
+// CLONE_SNAPSHOT_TIMEOUT_MS is sent again on a new socket (the publisher may be
+// down, or the request lost): the subscriber does not give up, it must converge.
+//
+// With CLONE_SNAPSHOTS=false it is the naive subscriber: it applies whatever
+// newer update arrives, and what it missed stays missed.
+import { Dealer, Subscriber } from "zeromq"
+import { boolean, endpoint, integer, text } from "../../shared/config.js"
+import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { Inbox } from "../../shared/inbox.js"
+import { startService } from "../../shared/service.js"
+import { connectSocket, eachMessage, isClosedError, isTimeoutError, socketOptions } from "../../shared/sockets.js"
+import { Replica, type Snapshot } from "./store.js"
+
+const service = startService("clone", {
+  CLONE_CONNECT: endpoint("tcp://clone-publisher:5590"),
+  CLONE_SNAPSHOT_CONNECT: endpoint("tcp://clone-publisher:5591"),
+  CLONE_TOPIC: text("kv"),
+  CLONE_SNAPSHOTS: boolean(true),
+  CLONE_SNAPSHOT_TIMEOUT_MS: integer(2000, { min: 1, max: 600_000 }),
+})
+const { config, log } = service
+
+const producer = new Producer(service.name)
+const inbox = new Inbox(service)
+const replica = new Replica(config.CLONE_SNAPSHOTS)
+const counts = { applied: 0, stale: 0, gaps: 0, behind: 0, snapshots: 0, snapshotTimeouts: 0 }
+service.reportStats(() => ({ ...inbox.stats(), version: replica.version, keys: replica.size, syncing: replica.syncing, ...counts }))
+
+/** Logs the copy's state (on each heartbeat that finds it changed): the checkers compare the last one with the publisher's. */
+let lastLogged = ""
+function logState(publisherVersion: number, publisherDone: boolean): void {
+  const digest = replica.digest()
+  const line = `${replica.version}/${digest}/${publisherDone}`
+  if (line === lastLogged) return
+  lastLogged = line
+  log.info("state", `copy at version ${replica.version} (publisher at ${publisherVersion}), digest ${digest}`, { version: replica.version, publisherVersion, digest, keys: replica.size, publisherDone, values: replica.values() })
+}
+
+// --- snapshots (the reliable subscriber only) --------------------------------
+let wanted = false
+let wake: (() => void) | undefined
+/** Asks for a snapshot (again); the snapshot loop does the asking. */
+function requestSnapshot(reason: string): void {
+  log.info("resync", `asking for a snapshot: ${reason}`, { reason, version: replica.version })
+  wanted = true
+  wake?.()
+}
+
+service.signal.addEventListener("abort", () => wake?.())
+
+async function snapshotLoop(): Promise<void> {
+  while (!service.stopping) {
+    if (!wanted) {
+      await new Promise<void>(resolve => (wake = resolve))
+      wake = undefined
+      continue
+    }
+    wanted = false
+    const socket = connectSocket(service, new Dealer({ ...socketOptions(config, "both"), receiveTimeout: config.CLONE_SNAPSHOT_TIMEOUT_MS }), config.CLONE_SNAPSHOT_CONNECT, "snapshot")
+    try {
+      await socket.send(encodeEnvelope(producer.next({ snapshot: config.CLONE_TOPIC })))
+      const decoded = inbox.open(await socket.receive(), { frames: 1 })
+      const body = decoded.ok ? (decoded.envelope.body as Partial<Snapshot> & { kind?: string }) : undefined
+      if (!body || body.kind !== "snapshot" || !Number.isSafeInteger(body.version) || typeof body.entries !== "object" || body.entries === null) {
+        if (decoded.ok) inbox.reject("a snapshot reply must be {kind: \"snapshot\", version, entries}")
+        wanted = true
+      } else {
+        counts.snapshots += 1
+        const { applied, outcome } = replica.load(body as Snapshot)
+        log.info("snapshot", `snapshot at version ${body.version} (${replica.size} keys), then ${applied} buffered update(s): at version ${replica.version}`, { snapshotVersion: body.version, applied, version: replica.version, keys: replica.size })
+        if (outcome === "gap") requestSnapshot("the buffered updates do not continue the snapshot")
+      }
+    } catch (error) {
+      if (service.stopping || isClosedError(socket, error)) break
+      if (!isTimeoutError(error)) throw error
+      counts.snapshotTimeouts += 1
+      log.warn("snapshot-timeout", `no snapshot within ${config.CLONE_SNAPSHOT_TIMEOUT_MS} ms: asking again on a new socket`, { timeoutMs: config.CLONE_SNAPSHOT_TIMEOUT_MS })
+      wanted = true
+    } finally {
+      socket.close()
+    }
+  }
+}
+
+// --- updates and heartbeats --------------------------------------------------
+const subscriber = connectSocket(service, new Subscriber(socketOptions(config, "receive")), config.CLONE_CONNECT, "sub")
+subscriber.subscribe(config.CLONE_TOPIC)
+// Subscribed first, then the snapshot: an update made after the snapshot was
+// taken is already on its way to us.
+if (config.CLONE_SNAPSHOTS) {
+  requestSnapshot("starting")
+  void snapshotLoop()
+}
+
+await eachMessage(service, subscriber, ([, ...rest]) => {
+  const decoded = inbox.accept(rest, { frames: 1 })
+  if (!decoded.ok) return
+  const body = decoded.envelope.body as { kind?: string; key?: unknown; value?: unknown; version?: unknown; done?: unknown }
+  if (body.kind === "heartbeat" && Number.isSafeInteger(body.version)) {
+    const version = body.version as number
+    if (replica.behind(version)) {
+      counts.behind += 1
+      requestSnapshot(`the publisher is at version ${version}, the copy at ${replica.version}`)
+    }
+    logState(version, body.done === true)
+    return
+  }
+  if (body.kind !== "update" || typeof body.key !== "string" || typeof body.value !== "string" || !Number.isSafeInteger(body.version)) {
+    return inbox.reject("an update must be {kind: \"update\", key, value, version} or {kind: \"heartbeat\", version}", { producer: decoded.envelope.producer })
+  }
+  const update = { key: body.key, value: body.value, version: body.version as number }
+  const from = replica.version
+  const outcome = replica.update(update)
+  if (outcome === "applied") {
+    counts.applied += 1
+    service.message("received", `${update.key} = ${update.value} (version ${update.version})`, { version: update.version, key: update.key, incarnation: producer.incarnation })
+  } else if (outcome === "stale") {
+    counts.stale += 1
+  } else if (outcome === "gap") {
+    counts.gaps += 1
+    requestSnapshot(`version ${update.version} came after ${from}: ${update.version - from - 1} update(s) missed`)
+  }
+})
