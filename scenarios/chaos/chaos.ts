@@ -4,7 +4,7 @@
 // reconnect), then calm until the reliable variant has settled. Its verdict:
 // PASS when the reliable variant lost nothing acknowledged and delivered
 // nothing twice; the naive variant's losses are reported, not judged.
-import { connect, disconnect, equals, kill, parallel, pause, reported, atLeast, scenario, sleep, start, unpause, waitFor, type Action, type Scenario } from "../runner/dsl.js"
+import { connect, disconnect, equals, kill, parallel, pause, reported, atLeast, scenario, sleep, start, unpause, waitFor, type Action, type Check, type Scenario } from "../runner/dsl.js"
 import { RUNNER, type History } from "../runner/history.js"
 import type { ChaosPattern, VariantFigures } from "./patterns.js"
 import { schedule, type Fault } from "./schedule.js"
@@ -60,18 +60,28 @@ export function chaosScenario(pattern: ChaosPattern, { durationS, seed }: { dura
       naive: pattern.naiveFigures(split(history, pattern.naive)),
       reliable: pattern.reliableFigures(split(history, pattern.reliable)),
     }),
-    checks: f => [
-      ["faults injected (each on both variants)", f.faultsApplied, atLeast(MIN_FAULTS)],
-      ["reliable: acknowledged but lost", f.reliable.lost, equals(0)],
-      ["reliable: delivered twice", f.reliable.duplicated, equals(0)],
-      ["reliable: unexpected", f.reliable.unexpected, equals(0)],
-      ["reliable: unacknowledged at the end", f.reliable.unacknowledged, equals(0)],
-      ["reliable: attempted / acknowledged / delivered", `${f.reliable.attempted} / ${f.reliable.acknowledged} / ${f.reliable.delivered}`, reported],
-      ["naive: attempted / delivered", `${f.naive.attempted} / ${f.naive.delivered}`, reported],
-      ["naive: lost", f.naive.lost, reported],
-      ["naive: delivered twice", f.naive.duplicated, reported],
-      ["longest outage (ms), naive / reliable", `${f.naive.longestOutageMs} / ${f.reliable.longestOutageMs}`, reported],
-    ],
+    checks: f => {
+      // A pattern with acknowledgements is judged on what it acknowledged; one
+      // without (pub/sub) on everything it published, and on its copy's state.
+      const acked = f.reliable.acknowledged !== null
+      const checks: Check[] = [
+        ["faults injected (each on both variants)", f.faultsApplied, atLeast(MIN_FAULTS)],
+        [acked ? "reliable: acknowledged but lost" : "reliable: published but lost (neither applied nor in a snapshot)", f.reliable.lost, equals(0)],
+        ["reliable: delivered twice", f.reliable.duplicated, equals(0)],
+        ["reliable: unexpected", f.reliable.unexpected, equals(0)],
+      ]
+      if (acked) checks.push(["reliable: unacknowledged at the end", f.reliable.unacknowledged, equals(0)])
+      if (f.reliable.finalStateDiffers !== undefined) checks.push(["reliable: keys differing from the original's final state", f.reliable.finalStateDiffers, equals(0)])
+      checks.push(
+        ["reliable: attempted / acknowledged / delivered", `${f.reliable.attempted} / ${f.reliable.acknowledged ?? "(no acks)"} / ${f.reliable.delivered}`, reported],
+        ["naive: attempted / delivered", `${f.naive.attempted} / ${f.naive.delivered}`, reported],
+        ["naive: lost", f.naive.lost, reported],
+        ["naive: delivered twice", f.naive.duplicated, reported],
+      )
+      if (f.naive.finalStateDiffers !== undefined) checks.push(["naive: keys differing from the original's final state", f.naive.finalStateDiffers, reported])
+      checks.push(["longest outage (ms), naive / reliable", `${f.naive.longestOutageMs} / ${f.reliable.longestOutageMs}`, reported])
+      return checks
+    },
     artifacts: history => {
       const actions = history.filter(e => e.service === RUNNER && e.event === "action")
       const begins = actions.filter(e => ["kill", "pause", "disconnect"].includes(e.action as string) && pattern.naive.includes(e.target as string))

@@ -1,4 +1,4 @@
-// make chaos PATTERN=<pipeline> DURATION=60 SEED=<n>
+// make chaos PATTERN=<pipeline|reqrep|broker|pubsub> DURATION=60 SEED=<n>
 // Runs the naive and the reliable variant of a pattern under the same seeded
 // faults; exit status 0 when the reliable variant passes.
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
@@ -39,7 +39,8 @@ print(`report: ${folder}/report.md   timeline: ${folder}/timeline.svg`)
 
 // The pattern's row in docs/verdicts.md: the latest run.
 const { naive, reliable, faultsApplied } = result.figures as { naive: VariantFigures; reliable: VariantFigures; faultsApplied: number }
-const row = `| \`${pattern.name}\` | ${seed}, ${faultsApplied} faults in ${durationS} s | ${naive.attempted} / ${naive.delivered} / **${naive.lost}** / ${naive.duplicated} | ${reliable.attempted} / ${reliable.acknowledged} / ${reliable.delivered} / **${reliable.lost}** / ${reliable.duplicated} | ${naive.longestOutageMs} / ${reliable.longestOutageMs} ms | ${result.verdict} |`
+const state = reliable.finalStateDiffers === undefined ? "" : ` (keys off the original at the end: naive ${naive.finalStateDiffers ?? "?"}, reliable ${reliable.finalStateDiffers})`
+const row = `| \`${pattern.name}\`${state} | ${seed}, ${faultsApplied} faults in ${durationS} s | ${naive.attempted} / ${naive.delivered} / **${naive.lost}** / ${naive.duplicated} | ${reliable.attempted} / ${reliable.acknowledged ?? "–"} / ${reliable.delivered} / **${reliable.lost}** / ${reliable.duplicated} | ${naive.longestOutageMs} / ${reliable.longestOutageMs} ms | ${result.verdict} |`
 const verdicts = join(root, "docs", "verdicts.md")
 writeFileSync(verdicts, withChaosRow(existsSync(verdicts) ? readFileSync(verdicts, "utf8") : "# Verdicts\n", pattern.name, row))
 print("docs/verdicts.md: naive vs reliable row updated")

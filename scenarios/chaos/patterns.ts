@@ -5,6 +5,7 @@
 import { delivery, events, longestOutage, taskRef } from "../runner/checkers.js"
 import type { Env } from "../runner/compose.js"
 import type { History } from "../runner/history.js"
+import { differingKeys } from "../../services/clone/store.js"
 
 export interface VariantFigures {
   attempted: number
@@ -20,6 +21,8 @@ export interface VariantFigures {
   duplicated: number
   unexpected: number
   longestOutageMs: number
+  /** Where the variant keeps a copy of a state: keys whose value differs from the original's at the end. */
+  finalStateDiffers?: number
 }
 
 export interface ChaosPattern {
@@ -39,6 +42,9 @@ export interface ChaosPattern {
   naiveFigures(history: History): VariantFigures
   reliableFigures(history: History): VariantFigures
 }
+
+/** ZMTP heartbeats (500 ms, 2 s timeout) on every socket of these services. */
+const zmtpHeartbeats = (services: string[]): Record<string, Env> => Object.fromEntries(services.map(service => [service, { HEARTBEAT_INTERVAL_MS: "500", HEARTBEAT_TIMEOUT_MS: "2000" }]))
 
 const ranges = (ids: number[]) => {
   const sorted = [...ids].sort((a, b) => a - b)
@@ -97,7 +103,7 @@ const pipeline: ChaosPattern = {
   // ZMTP heartbeats on every reliable socket: after a network disconnect, a
   // connection can stay half-open for good (nothing resets it), and acks would
   // go into it forever. Heartbeats notice the silence and reconnect.
-  serviceEnv: Object.fromEntries(["rpipe-sink", "rpipe-worker-1", "rpipe-worker-2", "rpipe-ventilator"].map(service => [service, { HEARTBEAT_INTERVAL_MS: "500", HEARTBEAT_TIMEOUT_MS: "2000" }])),
+  serviceEnv: zmtpHeartbeats(["rpipe-sink", "rpipe-worker-1", "rpipe-worker-2", "rpipe-ventilator"]),
   settled: (rate, durationS) => ({ service: "rpipe-ventilator", event: "stats", where: e => e.pending === 0 && (e.nextId as number) > rate * durationS }),
   deliveries: { naive: { service: "pipeline-sink", event: "received" }, reliable: { service: "rpipe-sink", event: "delivered" } },
   naiveFigures(history) {
@@ -136,6 +142,37 @@ function clientRequests(history: History, client: string) {
   return { attempted, acknowledged }
 }
 
+/**
+ * A request/reply variant without retries: a request is acknowledged when its
+ * client has the reply; one it gave up on (timed out) is lost. Delivered: the
+ * requests a server handled.
+ */
+function naiveRequests(history: History, client: string, servers: string[]): VariantFigures {
+  const { attempted, acknowledged } = clientRequests(history, client)
+  const handled = servers.flatMap(server => events(history, server, "received", e => e.producer === client)).map(e => `${e.incarnation as string}:${e.seq as number}`)
+  const lost = [...attempted].filter(key => !acknowledged.has(key))
+  return {
+    attempted: attempted.size,
+    acknowledged: acknowledged.size,
+    unacknowledged: lost.length,
+    delivered: new Set(handled).size,
+    lost: lost.length,
+    lostIds: seqRanges(lost),
+    duplicated: handled.length - new Set(handled).size,
+    unexpected: 0,
+    longestOutageMs: outage(history, client, "received"),
+  }
+}
+
+/** A retrying request/reply variant: delivered is what the deduplicating servers handled (their `delivered` lines). */
+function reliableRequests(history: History, client: string, servers: string[]): VariantFigures {
+  const { attempted, acknowledged } = clientRequests(history, client)
+  const deliveries = servers.flatMap(server => events(history, server, "delivered", e => e.producer === client)).map(e => `${e.incarnation as string}:${e.seq as number}`)
+  return reliableCounts(attempted, acknowledged, deliveries, seqRanges, outage(history, client, "received"))
+}
+
+const seqRanges = (keys: string[]) => ranges(keys.map(key => Number(key.split(":")[1])))
+
 const outage = (history: History, service: string, event: string) =>
   longestOutage(history.map(e => (e.service === service && e.event === event ? { ...e, event: "received" } : e)), { consumer: service }).ms
 
@@ -146,30 +183,92 @@ const reqrep: ChaosPattern = {
   reliable: ["lp-server", "lp-client"],
   roles: { server: { naive: "reqrep-server", reliable: "lp-server" } },
   env: (rate, durationS) => ({ REQREP_INTERVAL_MS: String(Math.round(1000 / rate)), REQREP_REQUESTS: String(rate * durationS), REQREP_WORK_MS: "5", REQREP_TIMEOUT_MS: "1000", LOG_MESSAGES: "true" }),
-  serviceEnv: Object.fromEntries(["lp-server", "lp-client"].map(service => [service, { HEARTBEAT_INTERVAL_MS: "500", HEARTBEAT_TIMEOUT_MS: "2000" }])),
+  serviceEnv: zmtpHeartbeats(["lp-server", "lp-client"]),
   settled: () => ({ service: "lp-client", event: "done", where: () => true }),
   deliveries: { naive: { service: "reqrep-client", event: "received" }, reliable: { service: "lp-client", event: "received" } },
-  naiveFigures(history) {
-    const { attempted, acknowledged } = clientRequests(history, "reqrep-client")
-    const handled = events(history, "reqrep-server", "received", e => e.producer === "reqrep-client").map(e => `${e.incarnation as string}:${e.seq as number}`)
-    const lost = [...attempted].filter(key => !acknowledged.has(key))
-    return {
-      attempted: attempted.size,
-      acknowledged: acknowledged.size,
-      unacknowledged: lost.length,
-      delivered: new Set(handled).size,
-      lost: lost.length,
-      lostIds: ranges(lost.map(key => Number(key.split(":")[1]))),
-      duplicated: handled.length - new Set(handled).size,
-      unexpected: 0,
-      longestOutageMs: outage(history, "reqrep-client", "received"),
-    }
-  },
-  reliableFigures(history) {
-    const { attempted, acknowledged } = clientRequests(history, "lp-client")
-    const deliveries = events(history, "lp-server", "delivered").map(e => `${e.incarnation as string}:${e.seq as number}`)
-    return reliableCounts(attempted, acknowledged, deliveries, keys => ranges(keys.map(key => Number(key.split(":")[1]))), outage(history, "lp-client", "received"))
-  },
+  naiveFigures: history => naiveRequests(history, "reqrep-client", ["reqrep-server"]),
+  reliableFigures: history => reliableRequests(history, "lp-client", ["lp-server"]),
 }
 
-export const patterns: Record<string, ChaosPattern> = { pipeline, reqrep }
+const broker: ChaosPattern = {
+  name: "broker",
+  description:
+    "ROUTER/DEALER broker with REP workers and a DEALER client that gives a timed-out request up vs Paranoid Pirate (a ROUTER/ROUTER queue that tracks its workers by heartbeats and expires silent ones, workers that reconnect with backoff and share a record of handled requests, the Lazy Pirate's retrying client)",
+  naive: ["rd-broker", "rd-worker-1", "rd-worker-2", "rd-client"],
+  reliable: ["pp-queue", "pp-worker-1", "pp-worker-2", "pp-client"],
+  roles: {
+    worker: { naive: "rd-worker-1", reliable: "pp-worker-1" },
+    broker: { naive: "rd-broker", reliable: "pp-queue" },
+  },
+  env: (rate, durationS) => ({
+    RD_RATE: String(rate),
+    RD_REQUESTS: String(rate * durationS),
+    RD_TIMEOUT_MS: "1000",
+    RD_WORK_MS_MIN: "5",
+    RD_WORK_MS_MAX: "5",
+    REQREP_INTERVAL_MS: String(Math.round(1000 / rate)),
+    REQREP_REQUESTS: String(rate * durationS),
+    PP_WORK_MS: "5",
+    LOG_MESSAGES: "true",
+  }),
+  // ZMTP heartbeats beside the application's: they drop a connection left
+  // half-open by a network cut, which the application's cannot do.
+  serviceEnv: zmtpHeartbeats(["pp-queue", "pp-worker-1", "pp-worker-2", "pp-client"]),
+  settled: () => ({ service: "pp-client", event: "done", where: () => true }),
+  deliveries: { naive: { service: "rd-client", event: "received" }, reliable: { service: "pp-client", event: "received" } },
+  naiveFigures: history => naiveRequests(history, "rd-client", ["rd-worker-1", "rd-worker-2"]),
+  reliableFigures: history => reliableRequests(history, "pp-client", ["pp-worker-1", "pp-worker-2"]),
+}
+
+/** The values of a service's last event of a kind (a `done` or `state` line), or none. */
+function lastValues(history: History, service: string, event: string): Record<string, string> | undefined {
+  return events(history, service, event).at(-1)?.values as Record<string, string> | undefined
+}
+
+/**
+ * A copy of the publisher's store: a version is delivered when the copy
+ * applied it, or loaded a snapshot that includes it; lost when neither. The
+ * copy's last state is compared key by key with the publisher's final one.
+ */
+function cloneFigures(history: History, publisher: string, subscriber: string): VariantFigures {
+  const attempted = new Set(events(history, publisher, "sent").map(e => e.version as number))
+  const applied = events(history, subscriber, "received").map(e => `${e.incarnation as string}:${e.version as number}`)
+  const appliedVersions = new Set(applied.map(key => Number(key.split(":")[1])))
+  const snapshotVersions = events(history, subscriber, "snapshot").map(e => e.snapshotVersion as number)
+  const covered = (version: number) => appliedVersions.has(version) || snapshotVersions.some(s => s >= version)
+  const lost = [...attempted].filter(version => !covered(version))
+  const original = lastValues(history, publisher, "done") ?? {}
+  const copy = lastValues(history, subscriber, "state") ?? {}
+  return {
+    attempted: attempted.size,
+    acknowledged: null,
+    unacknowledged: null,
+    delivered: attempted.size - lost.length,
+    lost: lost.length,
+    lostIds: ranges(lost),
+    duplicated: applied.length - new Set(applied).size,
+    unexpected: [...appliedVersions].filter(version => !attempted.has(version)).length,
+    longestOutageMs: outage(history, subscriber, "received"),
+    finalStateDiffers: differingKeys(original, copy).length,
+  }
+}
+
+const pubsub: ChaosPattern = {
+  name: "pubsub",
+  description:
+    "A key-value store published over PUB/SUB, copied by a subscriber that applies whatever updates it gets vs the Clone pattern (subscribe, then ask the snapshot socket for the store and its version, apply only newer updates, ask again on a gap or when the heartbeat says it is behind)",
+  naive: ["kv-publisher", "kv-subscriber"],
+  reliable: ["clone-publisher", "clone-subscriber"],
+  roles: {
+    publisher: { naive: "kv-publisher", reliable: "clone-publisher" },
+    subscriber: { naive: "kv-subscriber", reliable: "clone-subscriber" },
+  },
+  env: (rate, durationS) => ({ CLONE_RATE: String(rate), CLONE_UPDATES: String(rate * durationS), LOG_MESSAGES: "true" }),
+  serviceEnv: zmtpHeartbeats(["clone-publisher", "clone-subscriber"]),
+  settled: (rate, durationS) => ({ service: "clone-subscriber", event: "state", where: e => e.publisherDone === true && e.version === rate * durationS && e.publisherVersion === rate * durationS }),
+  deliveries: { naive: { service: "kv-subscriber", event: "received" }, reliable: { service: "clone-subscriber", event: "received" } },
+  naiveFigures: history => cloneFigures(history, "kv-publisher", "kv-subscriber"),
+  reliableFigures: history => cloneFigures(history, "clone-publisher", "clone-subscriber"),
+}
+
+export const patterns: Record<string, ChaosPattern> = { pipeline, reqrep, broker, pubsub }
