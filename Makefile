@@ -22,7 +22,7 @@ ifndef NODE_IMAGE
 endif
 export LAB_IMAGE
 
-.PHONY: help up down build logs ps kill stop start restart late-subscriber book touch filer-req filer-req-loop test test-unit test-e2e lint typecheck offline-image scenario scenarios scenarios-list chaos
+.PHONY: help up down build logs ps kill stop start restart late-subscriber snail book touch filer-req filer-req-loop test test-unit test-e2e lint typecheck offline-image scenario scenarios scenarios-list chaos
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -80,6 +80,10 @@ restart: ## Restart one service: make restart SERVICE=...
 late-subscriber: ## Start a second subscriber now, to see what a late joiner misses
 	$(COMPOSE_ALL) up -d --wait pubsub-late-subscriber
 	@echo "Watch it:  $(COMPOSE) logs pubsub-late-subscriber | grep joined"
+
+snail: ## Start the Suicidal Snail: a subscriber too slow for the publisher, which notices and stops
+	$(COMPOSE_ALL) up -d pubsub-snail
+	@echo "Watch it:  $(COMPOSE) logs -f pubsub-snail | grep too-slow   (then: $(COMPOSE) ps -a pubsub-snail shows Exited (3))"
 
 scenarios-list: node_modules ## List the fault scenarios with their claims
 	@$(SCENARIOS) list

@@ -24,8 +24,9 @@ import psNoSubscriber from "./ps-no-subscriber.js"
 import psPausedPublisher from "./ps-paused-publisher.js"
 import psReconnect from "./ps-reconnect.js"
 import psSlowSubscriber from "./ps-slow-subscriber.js"
+import psSuicidalSnail from "./ps-suicidal-snail.js"
 import psSubscriberDown from "./ps-subscriber-down.js"
 import psTopicFilter from "./ps-topic-filter.js"
 import psTwoPublishers from "./ps-two-publishers.js"
 
-export const catalogue = [psReconnect, psLateJoiner, psSubscriberDown, psNoSubscriber, psSlowSubscriber, psTwoPublishers, psTopicFilter, psPausedPublisher, ppLoadBalance, ppNoWorkerYet, ppWorkerKilled, ppWorkerRestart, ppFairQueue, rrLockstep, rrServerKilled, rrThreeClients, rdAsync, rdRouting, rdWorkerKilled, netPartition, netNewIp, wholeMessages, bookWatcherReconnect, bookFilerErrors, bookFilerLockstep, bookClusterRespawn, bookPushFirstJoiner] as unknown as Scenario[]
+export const catalogue = [psReconnect, psLateJoiner, psSubscriberDown, psNoSubscriber, psSlowSubscriber, psSuicidalSnail, psTwoPublishers, psTopicFilter, psPausedPublisher, ppLoadBalance, ppNoWorkerYet, ppWorkerKilled, ppWorkerRestart, ppFairQueue, rrLockstep, rrServerKilled, rrThreeClients, rdAsync, rdRouting, rdWorkerKilled, netPartition, netNewIp, wholeMessages, bookWatcherReconnect, bookFilerErrors, bookFilerLockstep, bookClusterRespawn, bookPushFirstJoiner] as unknown as Scenario[]

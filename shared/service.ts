@@ -45,8 +45,8 @@ export interface Service<C> {
   message(event: "sent" | "received", message: string, fields: Fields): void
   /** Sleeps, waking early (without throwing) when the service stops. */
   pause(ms: number): Promise<void>
-  /** Stops the service as a signal would (used when a loop fails for good). */
-  stop(reason: string): Promise<never>
+  /** Stops the service as a signal would (used when a loop fails for good); exits with `exitCode`. */
+  stop(reason: string, exitCode?: number): Promise<never>
 }
 
 export function startService<S extends Spec>(pattern: string, spec: S, env: NodeJS.ProcessEnv = process.env): Service<ConfigOf<S>> {
@@ -72,7 +72,7 @@ export function startService<S extends Spec>(pattern: string, spec: S, env: Node
   const writeStats = () => log.info("stats", "totals", statsFields())
   const statsTimer = setInterval(writeStats, config.STATS_INTERVAL_MS)
 
-  async function stop(reason: string): Promise<never> {
+  async function stop(reason: string, exitCode = 0): Promise<never> {
     if (!stopping) {
       stopping = true
       const deadline = setTimeout(() => {
@@ -90,8 +90,8 @@ export function startService<S extends Spec>(pattern: string, spec: S, env: Node
         }
       }
       writeStats()
-      log.info("shutdown", `stopped (${reason})`, { reason })
-      process.exit(0)
+      log.info("shutdown", `stopped (${reason})`, { reason, exitCode })
+      process.exit(exitCode)
     }
     return new Promise<never>(() => {})
   }

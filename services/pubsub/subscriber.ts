@@ -15,8 +15,14 @@ const service = startService("pubsub", {
   PUBSUB_TOPIC: text("ticks"),
   /** Time spent on each message: more than the publisher's interval makes a slow subscriber. */
   PUBSUB_PROCESS_MS: integer(0, { min: 0, max: 600_000 }),
+  /**
+   * The Suicidal Snail (0: off): a message older than this on arrival means the
+   * subscriber has fallen behind; it says so and exits (code 3) instead of
+   * falling further behind until the publisher drops messages for it unseen.
+   */
+  PUBSUB_MAX_LAG_MS: integer(0, { min: 0, max: 3_600_000 }),
 })
-const { config } = service
+const { config, log } = service
 
 const inbox = new Inbox(service)
 const subscriber = connectSocket(service, new Subscriber(socketOptions(config, "receive")), config.PUBSUB_CONNECT, "sub")
@@ -41,6 +47,18 @@ await eachMessage(service, subscriber, async frames => {
   inbox.track(inbox.tracker, envelope.producer, envelope.incarnation, envelope.seq)
   const topic = frames[0]!.toString("utf8")
   const payloadBytes = (envelope.body as { bytes?: number } | null)?.bytes ?? 0
-  service.message("received", `seq ${envelope.seq} from ${envelope.producer}`, { producer: envelope.producer, incarnation: envelope.incarnation, seq: envelope.seq, topic, payloadBytes, latencyMs: Date.now() - envelope.sentAt })
+  const latencyMs = Date.now() - envelope.sentAt
+  service.message("received", `seq ${envelope.seq} from ${envelope.producer}`, { producer: envelope.producer, incarnation: envelope.incarnation, seq: envelope.seq, topic, payloadBytes, latencyMs })
+  if (config.PUBSUB_MAX_LAG_MS > 0 && latencyMs > config.PUBSUB_MAX_LAG_MS) {
+    // Containers share the host's clock, so sentAt is comparable with ours.
+    log.error("too-slow", `seq ${envelope.seq} arrived ${latencyMs} ms after it was sent (limit ${config.PUBSUB_MAX_LAG_MS} ms): this subscriber cannot keep up and stops, rather than lose messages unseen`, {
+      producer: envelope.producer,
+      seq: envelope.seq,
+      lagMs: latencyMs,
+      maxLagMs: config.PUBSUB_MAX_LAG_MS,
+      ...inbox.stats(),
+    })
+    await service.stop("too slow", 3)
+  }
   if (config.PUBSUB_PROCESS_MS > 0) await service.pause(config.PUBSUB_PROCESS_MS)
 })
