@@ -2,6 +2,9 @@
 // malformed message, error replies from REP and ROUTER, and every service still
 // serving well-formed traffic afterwards.
 import assert from "node:assert/strict"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { after, before, describe, it } from "node:test"
 import { decodeEnvelope } from "../../shared/envelope.js"
 import { garbageToDealer, garbageToPull, garbageToRep, garbageToRouter, garbageToXpub, malformedMessages, rawGarbage } from "../support/garbage.js"
@@ -9,13 +12,14 @@ import { is } from "../../scenarios/runner/logs.js"
 import { freePort, Lab } from "../support/processes.js"
 
 const MAX_MESSAGE_BYTES = 4096
+const stateDir = mkdtempSync(join(tmpdir(), "zmq-lab-bad-input-"))
 const lab = new Lab()
 const ports: Record<string, number> = {}
 const at = (name: string) => `tcp://127.0.0.1:${ports[name]}`
 const badMessages = (service: string, mark: number) => lab.logs.records.slice(mark).filter(r => r.service === service && r.event === "bad-message")
 
 before(async () => {
-  for (const name of ["pub", "vent", "sink", "rep", "front", "back"]) ports[name] = await freePort()
+  for (const name of ["pub", "vent", "sink", "rep", "front", "back", "ppfront", "ppback", "kv", "snap"]) ports[name] = await freePort()
   const common = { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES) }
   lab.start("services/pubsub/publisher.ts", "publisher", { ...common, PUBSUB_BIND: at("pub"), PUBSUB_RATE: "20" })
   lab.start("services/pubsub/subscriber.ts", "subscriber", { ...common, PUBSUB_CONNECT: at("pub") })
@@ -27,11 +31,19 @@ before(async () => {
   lab.start("services/router-dealer/broker.ts", "broker", { ...common, RD_FRONTEND_BIND: at("front"), RD_BACKEND_BIND: at("back") })
   lab.start("services/router-dealer/worker.ts", "rd-worker", { ...common, RD_BACKEND_CONNECT: at("back"), RD_WORK_MS_MIN: "0", RD_WORK_MS_MAX: "5" })
   lab.start("services/router-dealer/client.ts", "rd-client", { ...common, RD_FRONTEND_CONNECT: at("front"), RD_RATE: "20" })
-  for (const consumer of ["subscriber", "sink", "client", "rd-client"]) {
+  lab.start("services/paranoid-pirate/queue.ts", "pp-queue", { ...common, PP_FRONTEND_BIND: at("ppfront"), PP_BACKEND_BIND: at("ppback") })
+  lab.start("services/paranoid-pirate/worker.ts", "pp-worker", { ...common, PP_BACKEND_CONNECT: at("ppback"), PP_WORK_MS: "0" })
+  lab.start("services/reqrep/client.ts", "pp-client", { ...common, REQREP_CONNECT: at("ppfront"), REQREP_INTERVAL_MS: "50", REQREP_TIMEOUT_MS: "1000", REQREP_RETRIES: "10" })
+  lab.start("services/clone/publisher.ts", "clone-publisher", { ...common, CLONE_BIND: at("kv"), CLONE_SNAPSHOT_BIND: at("snap"), CLONE_RATE: "20", CLONE_JOURNAL: join(stateDir, "clone.journal") })
+  lab.start("services/clone/subscriber.ts", "clone-subscriber", { ...common, CLONE_CONNECT: at("kv"), CLONE_SNAPSHOT_CONNECT: at("snap") })
+  for (const consumer of ["subscriber", "sink", "client", "rd-client", "pp-client", "clone-subscriber"]) {
     await lab.logs.waitFor(`${consumer} receiving`, is(consumer, "received"), 15_000)
   }
 })
-after(() => lab.stopAll())
+after(async () => {
+  await lab.stopAll()
+  rmSync(stateDir, { recursive: true, force: true })
+})
 
 /** Waits until `service` logs `received` again after `mark`: it still serves. */
 const stillServing = (service: string, mark: number) => lab.logs.waitFor(`${service} still receiving`, is(service, "received"), 10_000, { after: mark })
@@ -81,21 +93,51 @@ describe("garbage on every bound socket", () => {
     await stillServing("client", lab.logs.mark)
   })
 
-  it("broker (ROUTER frontend): garbage gets error replies naming the sender; requests still routed", async () => {
+  /** A client-facing ROUTER: each malformed request gets an error reply and a `bad-message` naming its sender. */
+  async function routerFrontend(service: string, endpoint: string, consumer: string): Promise<void> {
     const mark = lab.logs.mark
     const garbage = malformedMessages(MAX_MESSAGE_BYTES)
-    const replies = await garbageToRouter(at("front"), garbage)
+    const replies = await garbageToRouter(endpoint, garbage)
     assert.equal(replies.length, garbage.length + 1)
     for (const [delimiter, frame] of replies) {
       assert.equal(delimiter?.length, 0)
       const decoded = decodeEnvelope(frame, MAX_MESSAGE_BYTES)
       assert.ok(decoded.ok && (decoded.envelope.body as { error: { code: string } }).error.code === "bad-message")
     }
-    await lab.logs.waitFor("all bad messages", () => badMessages("broker", mark).length >= garbage.length + 1, 5000, { after: mark })
-    const logged = badMessages("broker", mark)
+    await lab.logs.waitFor("all bad messages", () => badMessages(service, mark).length >= garbage.length + 1, 5000, { after: mark })
+    const logged = badMessages(service, mark)
     assert.equal(logged.length, garbage.length + 1)
     assert.ok(logged.every(r => typeof r.sender === "string" && r.sender.length > 0), "the sender identity is logged")
-    await stillServing("rd-client", lab.logs.mark)
+    await stillServing(consumer, lab.logs.mark)
+  }
+
+  it("broker (ROUTER frontend): garbage gets error replies naming the sender; requests still routed", () => routerFrontend("broker", at("front"), "rd-client"))
+
+  it("Paranoid Pirate queue (ROUTER frontend): garbage gets error replies naming the sender; requests still served", () => routerFrontend("pp-queue", at("ppfront"), "pp-client"))
+
+  it("Paranoid Pirate queue (ROUTER backend): what is neither a signal nor a reply is reported; the sender is not taken for a worker", async () => {
+    const mark = lab.logs.mark
+    const garbage = malformedMessages(MAX_MESSAGE_BYTES)
+    await garbageToDealer(at("ppback"), garbage)
+    await lab.logs.waitFor("all bad messages", () => badMessages("pp-queue", mark).length >= garbage.length, 5000, { after: mark })
+    assert.equal(badMessages("pp-queue", mark).length, garbage.length)
+    assert.equal(lab.logs.records.slice(mark).filter(r => r.service === "pp-queue" && r.event === "worker-ready").length, 0)
+    await stillServing("pp-client", lab.logs.mark)
+  })
+
+  it("Clone publisher (ROUTER snapshot socket): garbage gets an error reply, not a snapshot; updates go on", async () => {
+    const mark = lab.logs.mark
+    const garbage = malformedMessages(MAX_MESSAGE_BYTES)
+    const replies = await garbageToRouter(at("snap"), garbage)
+    assert.equal(replies.length, garbage.length + 1)
+    for (const [frame, ...extra] of replies) {
+      assert.equal(extra.length, 0)
+      const decoded = decodeEnvelope(frame, MAX_MESSAGE_BYTES)
+      assert.ok(decoded.ok && (decoded.envelope.body as { error: { code: string } }).error.code === "bad-message")
+    }
+    await lab.logs.waitFor("all bad messages", () => badMessages("clone-publisher", mark).length >= garbage.length + 1, 5000, { after: mark })
+    assert.equal(badMessages("clone-publisher", mark).length, garbage.length + 1)
+    await stillServing("clone-subscriber", lab.logs.mark)
   })
 
   it("broker (DEALER backend): messages without routing frames are reported, not forwarded", async () => {

@@ -3,12 +3,19 @@
 // messages are queued (a REQ waiting for a reply, a PUSH with no worker); and an
 // invalid setting stops it at start with one line naming variable and value.
 import assert from "node:assert/strict"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { after, describe, it } from "node:test"
 import { is } from "../../scenarios/runner/logs.js"
 import { freePort, Lab } from "../support/processes.js"
 
 const lab = new Lab()
-after(() => lab.stopAll())
+const stateDir = mkdtempSync(join(tmpdir(), "zmq-lab-lifecycle-"))
+after(async () => {
+  await lab.stopAll()
+  rmSync(stateDir, { recursive: true, force: true })
+})
 
 interface Case {
   script: string
@@ -28,6 +35,12 @@ const cases: Record<string, Case> = {
   "rd-broker": { script: "services/router-dealer/broker.ts", env: p => ({ RD_FRONTEND_BIND: `tcp://127.0.0.1:${p}`, RD_BACKEND_BIND: `tcp://127.0.0.1:${p + 1}` }), busy: "listening" },
   "rd-worker": { script: "services/router-dealer/worker.ts", env: p => ({ RD_BACKEND_CONNECT: `tcp://127.0.0.1:${p}` }), busy: "socket.connect:retry" },
   "rd-client": { script: "services/router-dealer/client.ts", env: p => ({ RD_FRONTEND_CONNECT: `tcp://127.0.0.1:${p}`, RD_RATE: "100" }), busy: "sent" },
+  "pp-queue": { script: "services/paranoid-pirate/queue.ts", env: p => ({ PP_FRONTEND_BIND: `tcp://127.0.0.1:${p}`, PP_BACKEND_BIND: `tcp://127.0.0.1:${p + 1}` }), busy: "listening" },
+  // A worker with no queue: it gives the silent queue up and reconnects, backing off.
+  "pp-worker": { script: "services/paranoid-pirate/worker.ts", env: p => ({ PP_BACKEND_CONNECT: `tcp://127.0.0.1:${p}`, PP_HEARTBEAT_MS: "50", PP_RECONNECT_MS: "100", PP_DEDUP: "true", PP_HANDLED_DIR: join(stateDir, `handled-${p}`) }), busy: "queue-silent" },
+  "clone-publisher": { script: "services/clone/publisher.ts", env: p => ({ CLONE_BIND: `tcp://127.0.0.1:${p}`, CLONE_SNAPSHOT_BIND: `tcp://127.0.0.1:${p + 1}`, CLONE_RATE: "100", CLONE_JOURNAL: join(stateDir, `clone-${p}.journal`) }), busy: "sent" },
+  // A subscriber whose snapshot requests go unanswered: it asks again and again.
+  "clone-subscriber": { script: "services/clone/subscriber.ts", env: p => ({ CLONE_CONNECT: `tcp://127.0.0.1:${p}`, CLONE_SNAPSHOT_CONNECT: `tcp://127.0.0.1:${p + 1}`, CLONE_SNAPSHOT_TIMEOUT_MS: "100" }), busy: "snapshot-timeout" },
 }
 
 describe("shutdown", () => {
