@@ -76,7 +76,13 @@ const heartbeats = setInterval(() => {
   expireSilentWorkers()
   for (const identity of workers.identities()) {
     toWorkers.send([identity, HEARTBEAT]).catch(() => {
-      if (workers.remove(identity) !== undefined || !service.stopping) log.warn("worker-gone", `worker ${describeIdentity(identity)} is unreachable: forgotten`, { worker: describeIdentity(identity) })
+      if (service.stopping) return
+      // Its connection is gone (mandatory ROUTER): no request must go to it.
+      const held = workers.remove(identity)
+      log.warn("worker-gone", `worker ${describeIdentity(identity)} is unreachable: forgotten${held ? `, with request ${held.key} in hand (its client will resend it)` : ""}`, {
+        worker: describeIdentity(identity),
+        ...(held ? { held: held.key } : {}),
+      })
     })
   }
 }, config.PP_HEARTBEAT_MS)
