@@ -51,7 +51,6 @@ export function chaosScenario(pattern: ChaosPattern, { durationS, seed }: { dura
     note: pattern.description,
     services: [...pattern.naive, ...pattern.reliable],
     env: pattern.env(RATE, durationS),
-    serviceEnv: pattern.serviceEnv,
     timeline,
     figures: history => ({
       seed,

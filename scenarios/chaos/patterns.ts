@@ -33,8 +33,6 @@ export interface ChaosPattern {
   roles: Record<string, { naive: string; reliable: string }>
   /** Settings; `rate` and `duration` (s) size the run. */
   env(rate: number, durationS: number): Env
-  /** Settings of single services (the reliable variant's heartbeats). */
-  serviceEnv: Record<string, Env>
   /** Waits after the faults: until the reliable variant has made and had acknowledged all it will. */
   settled(rate: number, durationS: number): { service: string; event: string; where: (e: Record<string, unknown>) => boolean }
   /** The service whose deliveries are the reliable / naive line of the timeline. */
@@ -42,9 +40,6 @@ export interface ChaosPattern {
   naiveFigures(history: History): VariantFigures
   reliableFigures(history: History): VariantFigures
 }
-
-/** ZMTP heartbeats (500 ms, 2 s timeout) on every socket of these services. */
-const zmtpHeartbeats = (services: string[]): Record<string, Env> => Object.fromEntries(services.map(service => [service, { HEARTBEAT_INTERVAL_MS: "500", HEARTBEAT_TIMEOUT_MS: "2000" }]))
 
 const ranges = (ids: number[]) => {
   const sorted = [...ids].sort((a, b) => a - b)
@@ -100,10 +95,6 @@ const pipeline: ChaosPattern = {
     RPIPE_ACK_TIMEOUT_MS: "2000",
     LOG_MESSAGES: "true",
   }),
-  // ZMTP heartbeats on every reliable socket: after a network disconnect, a
-  // connection can stay half-open for good (nothing resets it), and acks would
-  // go into it forever. Heartbeats notice the silence and reconnect.
-  serviceEnv: zmtpHeartbeats(["rpipe-sink", "rpipe-worker-1", "rpipe-worker-2", "rpipe-ventilator"]),
   settled: (rate, durationS) => ({ service: "rpipe-ventilator", event: "stats", where: e => e.pending === 0 && (e.nextId as number) > rate * durationS }),
   deliveries: { naive: { service: "pipeline-sink", event: "received" }, reliable: { service: "rpipe-sink", event: "delivered" } },
   naiveFigures(history) {
@@ -183,7 +174,6 @@ const reqrep: ChaosPattern = {
   reliable: ["lp-server", "lp-client"],
   roles: { server: { naive: "reqrep-server", reliable: "lp-server" } },
   env: (rate, durationS) => ({ REQREP_INTERVAL_MS: String(Math.round(1000 / rate)), REQREP_REQUESTS: String(rate * durationS), REQREP_WORK_MS: "5", REQREP_TIMEOUT_MS: "1000", LOG_MESSAGES: "true" }),
-  serviceEnv: zmtpHeartbeats(["lp-server", "lp-client"]),
   settled: () => ({ service: "lp-client", event: "done", where: () => true }),
   deliveries: { naive: { service: "reqrep-client", event: "received" }, reliable: { service: "lp-client", event: "received" } },
   naiveFigures: history => naiveRequests(history, "reqrep-client", ["reqrep-server"]),
@@ -211,9 +201,6 @@ const broker: ChaosPattern = {
     PP_WORK_MS: "5",
     LOG_MESSAGES: "true",
   }),
-  // ZMTP heartbeats beside the application's: they drop a connection left
-  // half-open by a network cut, which the application's cannot do.
-  serviceEnv: zmtpHeartbeats(["pp-queue", "pp-worker-1", "pp-worker-2", "pp-client"]),
   settled: () => ({ service: "pp-client", event: "done", where: () => true }),
   deliveries: { naive: { service: "rd-client", event: "received" }, reliable: { service: "pp-client", event: "received" } },
   naiveFigures: history => naiveRequests(history, "rd-client", ["rd-worker-1", "rd-worker-2"]),
@@ -264,7 +251,6 @@ const pubsub: ChaosPattern = {
     subscriber: { naive: "kv-subscriber", reliable: "clone-subscriber" },
   },
   env: (rate, durationS) => ({ CLONE_RATE: String(rate), CLONE_UPDATES: String(rate * durationS), LOG_MESSAGES: "true" }),
-  serviceEnv: zmtpHeartbeats(["clone-publisher", "clone-subscriber"]),
   settled: (rate, durationS) => ({ service: "clone-subscriber", event: "state", where: e => e.publisherDone === true && e.version === rate * durationS && e.publisherVersion === rate * durationS }),
   deliveries: { naive: { service: "kv-subscriber", event: "received" }, reliable: { service: "clone-subscriber", event: "received" } },
   naiveFigures: history => cloneFigures(history, "kv-publisher", "kv-subscriber"),
