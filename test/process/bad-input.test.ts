@@ -45,6 +45,21 @@ after(async () => {
   rmSync(stateDir, { recursive: true, force: true })
 })
 
+/** Waits for `count` bad messages of `service` since `mark`, then checks there are exactly that many. */
+async function expectBadMessages(service: string, mark: number, count: number) {
+  await lab.logs.waitFor("all bad messages", () => badMessages(service, mark).length >= count, 5000, { after: mark })
+  const logged = badMessages(service, mark)
+  assert.equal(logged.length, count)
+  return logged
+}
+
+/** A reply frame must be an envelope whose body is a `bad-message` error. */
+function assertBadMessageReply(frame: Buffer | undefined): void {
+  const decoded = decodeEnvelope(frame, MAX_MESSAGE_BYTES)
+  assert.ok(decoded.ok)
+  assert.equal((decoded.envelope.body as { error: { code: string } }).error.code, "bad-message")
+}
+
 /** Waits until `service` logs `received` again after `mark`: it still serves. */
 const stillServing = (service: string, mark: number) => lab.logs.waitFor(`${service} still receiving`, is(service, "received"), 10_000, { after: mark })
 
@@ -69,10 +84,8 @@ describe("garbage on every bound socket", () => {
     const mark = lab.logs.mark
     const garbage = malformedMessages(MAX_MESSAGE_BYTES)
     await garbageToPull(at("sink"), garbage)
-    await lab.logs.waitFor("all bad messages", () => badMessages("sink", mark).length >= garbage.length, 5000, { after: mark })
+    const reasons = (await expectBadMessages("sink", mark, garbage.length)).map(r => String(r.reason))
     await stillServing("sink", lab.logs.mark)
-    const reasons = badMessages("sink", mark).map(r => String(r.reason))
-    assert.equal(reasons.length, garbage.length)
     for (const expected of [/not UTF-8 JSON/, /expected 1 frame/, /seq must be/, /incarnation must be/, /exceeds MAX_MESSAGE_BYTES/]) {
       assert.ok(reasons.some(reason => expected.test(reason)), `a rejection matching ${expected} in ${reasons.join(" | ")}`)
     }
@@ -83,13 +96,8 @@ describe("garbage on every bound socket", () => {
     const garbage = malformedMessages(MAX_MESSAGE_BYTES)
     const replies = await garbageToRep(at("rep"), garbage)
     assert.equal(replies.length, garbage.length)
-    for (const [frame] of replies) {
-      const decoded = decodeEnvelope(frame, MAX_MESSAGE_BYTES)
-      assert.ok(decoded.ok)
-      assert.equal((decoded.envelope.body as { error: { code: string } }).error.code, "bad-message")
-    }
-    await lab.logs.waitFor("all bad messages", () => badMessages("server", mark).length >= garbage.length, 5000, { after: mark })
-    assert.equal(badMessages("server", mark).length, garbage.length)
+    for (const [frame] of replies) assertBadMessageReply(frame)
+    await expectBadMessages("server", mark, garbage.length)
     await stillServing("client", lab.logs.mark)
   })
 
@@ -101,12 +109,9 @@ describe("garbage on every bound socket", () => {
     assert.equal(replies.length, garbage.length + 1)
     for (const [delimiter, frame] of replies) {
       assert.equal(delimiter?.length, 0)
-      const decoded = decodeEnvelope(frame, MAX_MESSAGE_BYTES)
-      assert.ok(decoded.ok && (decoded.envelope.body as { error: { code: string } }).error.code === "bad-message")
+      assertBadMessageReply(frame)
     }
-    await lab.logs.waitFor("all bad messages", () => badMessages(service, mark).length >= garbage.length + 1, 5000, { after: mark })
-    const logged = badMessages(service, mark)
-    assert.equal(logged.length, garbage.length + 1)
+    const logged = await expectBadMessages(service, mark, garbage.length + 1)
     assert.ok(logged.every(r => typeof r.sender === "string" && r.sender.length > 0), "the sender identity is logged")
     await stillServing(consumer, lab.logs.mark)
   }
@@ -119,8 +124,7 @@ describe("garbage on every bound socket", () => {
     const mark = lab.logs.mark
     const garbage = malformedMessages(MAX_MESSAGE_BYTES)
     await garbageToDealer(at("ppback"), garbage)
-    await lab.logs.waitFor("all bad messages", () => badMessages("pp-queue", mark).length >= garbage.length, 5000, { after: mark })
-    assert.equal(badMessages("pp-queue", mark).length, garbage.length)
+    await expectBadMessages("pp-queue", mark, garbage.length)
     assert.equal(lab.logs.records.slice(mark).filter(r => r.service === "pp-queue" && r.event === "worker-ready").length, 0)
     await stillServing("pp-client", lab.logs.mark)
   })
@@ -132,11 +136,9 @@ describe("garbage on every bound socket", () => {
     assert.equal(replies.length, garbage.length + 1)
     for (const [frame, ...extra] of replies) {
       assert.equal(extra.length, 0)
-      const decoded = decodeEnvelope(frame, MAX_MESSAGE_BYTES)
-      assert.ok(decoded.ok && (decoded.envelope.body as { error: { code: string } }).error.code === "bad-message")
+      assertBadMessageReply(frame)
     }
-    await lab.logs.waitFor("all bad messages", () => badMessages("clone-publisher", mark).length >= garbage.length + 1, 5000, { after: mark })
-    assert.equal(badMessages("clone-publisher", mark).length, garbage.length + 1)
+    await expectBadMessages("clone-publisher", mark, garbage.length + 1)
     await stillServing("clone-subscriber", lab.logs.mark)
   })
 
@@ -144,8 +146,7 @@ describe("garbage on every bound socket", () => {
     const mark = lab.logs.mark
     const garbage = malformedMessages(MAX_MESSAGE_BYTES)
     await garbageToDealer(at("back"), garbage)
-    await lab.logs.waitFor("all bad messages", () => badMessages("broker", mark).length >= garbage.length, 5000, { after: mark })
-    assert.equal(badMessages("broker", mark).length, garbage.length)
+    await expectBadMessages("broker", mark, garbage.length)
     await stillServing("rd-client", lab.logs.mark)
   })
 
