@@ -12,10 +12,9 @@ import { encodeEnvelope, type Producer } from "./envelope.js"
 import type { Inbox } from "./inbox.js"
 import { errorBody } from "./replier.js"
 import type { Service } from "./service.js"
-import { eachMessage, SendQueue } from "./sockets.js"
+import { describeIdentity, eachMessage, SendQueue } from "./sockets.js"
 
 const EMPTY = Buffer.alloc(0)
-const describe = (identity: Buffer) => identity.toString("hex")
 
 export interface BrokerCounts {
   requests: number
@@ -31,7 +30,7 @@ export async function runBroker(service: Service<unknown>, frontend: Router, bac
 
   const fromClients = eachMessage(service, frontend, async ([identity, delimiter, ...rest]) => {
     if (identity === undefined) return
-    const sender = describe(identity)
+    const sender = describeIdentity(identity)
     if (delimiter === undefined || delimiter.length !== 0) {
       inbox.reject("request must be [empty delimiter, envelope] (send it from a DEALER or REQ socket)", { sender })
       await toClients.send([identity, EMPTY, encodeEnvelope(producer.next(errorBody("bad-message", "expected [empty delimiter, envelope]")))])
@@ -60,7 +59,7 @@ export async function runBroker(service: Service<unknown>, frontend: Router, bac
       counts.replies += 1
     } catch (error) {
       counts.unroutable += 1
-      log.warn("unroutable", `reply for client ${describe(identity)} dropped: ${String(error)}`, { client: describe(identity), seq: decoded.envelope.seq, inReplyTo: decoded.envelope.inReplyTo })
+      log.warn("unroutable", `reply for client ${describeIdentity(identity)} dropped: ${String(error)}`, { client: describeIdentity(identity), seq: decoded.envelope.seq, inReplyTo: decoded.envelope.inReplyTo })
     }
   })
 

@@ -57,6 +57,16 @@ export function connectSocket<S extends Socket>(service: Service<unknown>, socke
   return socket
 }
 
+/**
+ * Pure: a ROUTER's routing identity as the logs show it: text when printable
+ * (a name the peer chose, like a Paranoid Pirate worker's), else hex (the
+ * random id a ROUTER assigns).
+ */
+export function describeIdentity(identity: Buffer): string {
+  const text = identity.toString("utf8")
+  return /^[\x21-\x7e]+$/.test(text) ? text : identity.toString("hex")
+}
+
 /** True for the error a receive or send gets when its socket was closed under it. */
 export function isClosedError(socket: Socket, error: unknown): boolean {
   if (socket.closed) return true

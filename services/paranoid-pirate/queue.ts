@@ -12,9 +12,9 @@ import { encodeEnvelope, Producer } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { errorBody } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
-import { bindSocket, eachMessage, SendQueue, socketOptions } from "../../shared/sockets.js"
+import { bindSocket, describeIdentity, eachMessage, SendQueue, socketOptions } from "../../shared/sockets.js"
 import { WorkerRegistry, type Held } from "./registry.js"
-import { describeIdentity, HEARTBEAT, signalOf } from "./signals.js"
+import { HEARTBEAT, signalOf } from "./signals.js"
 
 const service = startService("paranoid-pirate", {
   PP_FRONTEND_BIND: endpoint("tcp://*:5580"),

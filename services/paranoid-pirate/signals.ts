@@ -18,9 +18,3 @@ export function signalOf(frames: Buffer[]): Signal | undefined {
   if (frames[0]!.equals(HEARTBEAT)) return "heartbeat"
   return undefined
 }
-
-/** Pure: a routing identity as the logs show it (text when printable, else hex). */
-export function describeIdentity(identity: Buffer): string {
-  const text = identity.toString("utf8")
-  return /^[\x21-\x7e]+$/.test(text) ? text : identity.toString("hex")
-}

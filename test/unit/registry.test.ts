@@ -5,7 +5,8 @@ import { join } from "node:path"
 import { describe, it } from "node:test"
 import { fileNameOf, HandledRequests } from "../../shared/handled.js"
 import { WorkerRegistry } from "../../services/paranoid-pirate/registry.js"
-import { describeIdentity, HEARTBEAT, READY, signalOf } from "../../services/paranoid-pirate/signals.js"
+import { HEARTBEAT, READY, signalOf } from "../../services/paranoid-pirate/signals.js"
+import { describeIdentity } from "../../shared/sockets.js"
 
 const id = (name: string) => Buffer.from(name)
 const request = (key: string) => ({ client: id(`client-${key}`), key, since: 0 })
