@@ -8,13 +8,12 @@
 // Every message is checked instead of a blind zmq_proxy, so garbage is answered
 // with an error reply (frontend) or reported (backend) and never forwarded.
 import type { Dealer, Router } from "zeromq"
-import { encodeEnvelope, type Producer } from "./envelope.js"
+import { EMPTY, encodeEnvelope, type Producer } from "./envelope.js"
 import type { Inbox } from "./inbox.js"
 import { errorBody } from "./replier.js"
 import type { Service } from "./service.js"
 import { describeIdentity, eachMessage, SendQueue } from "./sockets.js"
 
-const EMPTY = Buffer.alloc(0)
 
 export interface BrokerCounts {
   requests: number

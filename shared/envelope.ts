@@ -1,11 +1,16 @@
 // The message envelope: the wire contract every service speaks (see README,
 // "The message envelope"). The last frame of every application message is UTF-8
-// JSON: {"v":1,"producer","incarnation","seq","sentAt","body"}; a reply also
-// carries "inReplyTo": {"producer","seq"} of the request it answers.
+// JSON: {"v":1,"producer","incarnation","seq","sentAt","body"}, plus "stream"
+// when the producer numbers more than one kind of message (a publisher's data
+// and its welcomes); a reply also carries "inReplyTo": {"producer","seq"} of
+// the request it answers.
 // Encoding and decoding are pure functions so they are tested without sockets.
 import { randomBytes } from "node:crypto"
 
 export const ENVELOPE_VERSION = 1
+
+/** The empty delimiter frame between routing frames and the envelope (REQ, REP, ROUTER, DEALER). */
+export const EMPTY = Buffer.alloc(0)
 
 export interface MessageRef {
   producer: string
@@ -19,6 +24,8 @@ export interface Envelope<B = unknown> {
   seq: number
   sentAt: number
   body: B
+  /** Which of the producer's numberings `seq` belongs to (absent: its only one). */
+  stream?: string
   inReplyTo?: MessageRef
 }
 
@@ -57,6 +64,7 @@ export function decodeEnvelope(frame: Buffer | undefined, maxBytes: number): Dec
   if (!isPositiveInteger(parsed.seq)) return { ok: false, reason: "seq must be an integer >= 1" }
   if (typeof parsed.sentAt !== "number" || !Number.isFinite(parsed.sentAt)) return { ok: false, reason: "sentAt must be a number (epoch ms)" }
   if (!("body" in parsed)) return { ok: false, reason: "body is missing" }
+  if ("stream" in parsed && !isName(parsed.stream)) return { ok: false, reason: "stream, when present, must be a non-empty string" }
   if ("inReplyTo" in parsed) {
     const ref = parsed.inReplyTo
     if (!isObject(ref) || !isName(ref.producer) || !isPositiveInteger(ref.seq)) {
@@ -66,12 +74,23 @@ export function decodeEnvelope(frame: Buffer | undefined, maxBytes: number): Dec
   return { ok: true, envelope: parsed as unknown as Envelope }
 }
 
-/** Numbers the messages of one producer: seq 1, 2, 3, ... within one incarnation. */
+/**
+ * Numbers the messages of one stream of a producer: seq 1, 2, 3, ... within
+ * one incarnation. A producer with several streams (data, welcomes) has one
+ * Producer per stream, sharing its incarnation.
+ */
 export class Producer {
   private seq = 0
-  readonly incarnation = newIncarnation()
+  readonly incarnation: string
+  readonly stream: string | undefined
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    { stream, incarnation = newIncarnation() }: { stream?: string; incarnation?: string } = {},
+  ) {
+    this.stream = stream
+    this.incarnation = incarnation
+  }
 
   get lastSeq(): number {
     return this.seq
@@ -80,6 +99,7 @@ export class Producer {
   next<B>(body: B, inReplyTo?: MessageRef, now = Date.now()): Envelope<B> {
     this.seq += 1
     const envelope: Envelope<B> = { v: ENVELOPE_VERSION, producer: this.name, incarnation: this.incarnation, seq: this.seq, sentAt: now, body }
+    if (this.stream !== undefined) envelope.stream = this.stream
     if (inReplyTo) envelope.inReplyTo = { producer: inReplyTo.producer, seq: inReplyTo.seq }
     return envelope
   }

@@ -1,10 +1,13 @@
 // What every consumer does with an incoming message: check the frames against
 // the envelope contract (bad input is logged as `bad-message` and counted, never
-// thrown), feed the producer's sequence to a tracker, and log what the tracker
-// saw: `joined`, `producer-restart`, `gap`, `duplicate`, `out-of-order`, `late`.
+// thrown), and, for a consumer that judges a stream (a subscriber, the end of a
+// pipeline), hand each message to its live view of the stream (accounting.ts)
+// and log what that shows: `joined`, `producer-restart`, `gap`, `duplicate`,
+// `late-arrival`. A worker or a server takes a share of a stream, or answers
+// requests: it judges nothing (its Inbox has no views).
+import { formatRanges, StreamViews, type Observation, type StreamRef, type ViewOptions } from "./accounting.js"
 import { decodeEnvelope, type Decoded } from "./envelope.js"
 import type { Fields } from "./logger.js"
-import { formatRanges, SequenceTracker, type Observation } from "./sequence.js"
 import type { Service } from "./service.js"
 
 export interface Shape {
@@ -14,15 +17,18 @@ export interface Shape {
   sender?: string
 }
 
-export class Inbox {
-  readonly tracker: SequenceTracker
-  badMessages = 0
+const streamName = (ref: StreamRef) => `${ref.producer}/${ref.stream}`
 
+export class Inbox {
+  badMessages = 0
+  readonly views: StreamViews | undefined
+
+  /** `views`: the promise this consumer judges its streams by; none for a worker or server. */
   constructor(
     private readonly service: Service<unknown>,
-    { reorderGraceMs = 0 } = {},
+    private readonly viewOptions?: ViewOptions,
   ) {
-    this.tracker = new SequenceTracker(reorderGraceMs)
+    this.views = viewOptions ? new StreamViews(viewOptions) : undefined
   }
 
   /** Logs and counts one malformed message. */
@@ -44,60 +50,68 @@ export class Inbox {
     return decoded
   }
 
-  /** Validates and tracks the producer's sequence. */
-  accept(frames: Buffer[], shape: Shape): Decoded {
-    const decoded = this.open(frames, shape)
-    if (decoded.ok) this.track(this.tracker, decoded.envelope.producer, decoded.envelope.incarnation, decoded.envelope.seq)
-    return decoded
+  /** Fan-out: the publisher says the subscription to `ref` is in place after `afterSeq`. */
+  join(ref: StreamRef, afterSeq: number): void {
+    for (const o of this.requireViews().join(ref, afterSeq, Date.now())) this.report(o)
   }
 
-  /** Feeds one number to a tracker (this inbox's own, or another stream's) and logs what it saw. */
-  track(tracker: SequenceTracker, producer: string, incarnation: string, seq: number, what = "message"): void {
-    for (const observation of tracker.observe(producer, incarnation, seq, Date.now())) this.report(observation, what)
+  /** A message of a stream this consumer judges arrived. */
+  track(ref: StreamRef, seq: number, sentAt?: number): void {
+    for (const o of this.requireViews().observe(ref, seq, Date.now(), sentAt)) this.report(o)
   }
 
-  /** Declares lost what waited out its reorder grace; call periodically. */
-  expire(tracker: SequenceTracker, what = "message"): void {
-    for (const observation of tracker.expire(Date.now())) this.report(observation, what)
+  /** Declares lost what waited out its grace; call periodically. */
+  expire(): void {
+    for (const o of this.requireViews().expire(Date.now())) this.report(o)
   }
 
-  private report(o: Observation, what: string): void {
+  private requireViews(): StreamViews {
+    if (!this.views) throw new Error("this consumer judges no stream (its Inbox was made without views)")
+    return this.views
+  }
+
+  /** What the notDue figure is called for this consumer's promise. */
+  private get notDueName(): "beforeJoin" | "beforeStart" {
+    return this.viewOptions?.promise === "fan-out" ? "beforeJoin" : "beforeStart"
+  }
+
+  private report(o: Observation): void {
     const log = this.service.log
-    const where = { producer: o.producer, incarnation: o.incarnation, stream: what }
+    const name = streamName(o.ref)
+    const where = { producer: o.ref.producer, incarnation: o.ref.incarnation, stream: o.ref.stream }
     switch (o.kind) {
       case "in-order":
         return
       case "joined":
-        log.info("joined", `first ${what} from ${o.producer} is seq ${o.seq} (${o.missedBeforeJoin} sent before this consumer joined)`, { ...where, seq: o.seq, missedBeforeJoin: o.missedBeforeJoin })
+        log.info("joined", `subscribed to ${name} after seq ${o.afterSeq}: ${o.beforeJoin} sent before the subscription was in place${o.receivedBeforeJoin > 0 ? ` (${o.receivedBeforeJoin} more received anyway)` : ""}`, { ...where, afterSeq: o.afterSeq, beforeJoin: o.beforeJoin, receivedBeforeJoin: o.receivedBeforeJoin })
+        return
+      case "join-unknown":
+        log.warn("join-unknown", `no welcome from ${o.ref.producer} within ${o.waitedMs} ms: every message of ${name} from seq 1 counts as due`, { ...where, waitedMs: o.waitedMs })
         return
       case "restart":
-        log.warn("producer-restart", `${o.producer} restarted: incarnation ${o.previousIncarnation} (last seq ${o.previousLastSeq}) -> ${o.incarnation}, first seq ${o.seq}`, { ...where, previousIncarnation: o.previousIncarnation, previousLastSeq: o.previousLastSeq, seq: o.seq, missedAtStart: o.missedAtStart })
+        log.warn("producer-restart", `${o.ref.producer} restarted: ${name} incarnation ${o.previousIncarnation} (up to seq ${o.previousHighest}) -> ${o.ref.incarnation}`, { ...where, previousIncarnation: o.previousIncarnation, previousHighest: o.previousHighest })
         return
       case "gap":
-        log.warn("gap", `${o.count} ${what}(s) from ${o.producer} missing: seq ${formatRanges(o.missing)}`, { ...where, missing: o.missing, count: o.count })
+        log.warn("gap", `${o.count} message(s) of ${name} lost: seq ${formatRanges(o.missing)}`, { ...where, missing: o.missing, count: o.count })
         return
       case "duplicate":
-        log.warn("duplicate", `${what} seq ${o.seq} from ${o.producer} received twice`, { ...where, seq: o.seq })
+        log.warn("duplicate", `seq ${o.seq} of ${name} received twice`, { ...where, seq: o.seq })
         return
       case "out-of-order":
-        log.debug("out-of-order", `${what} seq ${o.seq} from ${o.producer} arrived out of order`, { ...where, seq: o.seq })
+        log.debug("out-of-order", `seq ${o.seq} of ${name} arrived out of order`, { ...where, seq: o.seq })
         return
       case "late":
-        log.warn("late-arrival", `${what} seq ${o.seq} from ${o.producer} arrived after it was declared missing`, { ...where, seq: o.seq })
+        log.warn("late-arrival", `seq ${o.seq} of ${name} arrived after it was declared lost: no longer lost`, { ...where, seq: o.seq })
         return
     }
   }
 
+  /** The stats line's figures: totals over every stream judged, then per stream. */
   stats(): Fields {
-    const producers = this.tracker.snapshot()
-    const sum = (key: "received" | "missed" | "duplicated" | "outOfOrder") => Object.values(producers).reduce((total, p) => total + p[key], 0)
-    return {
-      received: sum("received"),
-      missed: sum("missed"),
-      duplicated: sum("duplicated"),
-      outOfOrder: sum("outOfOrder"),
-      badMessages: this.badMessages,
-      producers,
-    }
+    if (!this.views) return { badMessages: this.badMessages }
+    const { notDue, ...totals } = this.views.totals()
+    const name = this.notDueName
+    const streams = Object.fromEntries(Object.entries(this.views.stats()).map(([key, { notDue: n, ...rest }]) => [key, { ...rest, [name]: n }]))
+    return { ...totals, [name]: notDue, badMessages: this.badMessages, streams }
   }
 }

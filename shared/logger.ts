@@ -1,6 +1,6 @@
 // Logging: winston, one JSON object per line on stdout (the contract the tests
 // and scenarios read), or colored human lines with LOG_FORMAT=pretty.
-// Every line has timestamp, level, service, pattern, event and message.
+// Every line has timestamp, level, service, pattern, pid, instance, event and message.
 import winston from "winston"
 import { formatRecord } from "./pretty.js"
 
@@ -16,11 +16,12 @@ export interface EventLog {
 
 const pretty = winston.format.printf(info => formatRecord(info))
 
-export function createLog(service: string, pattern: string, format: LogFormat, level = "info"): EventLog {
+export function createLog(service: string, pattern: string, format: LogFormat, level = "info", instance?: string): EventLog {
   const logger = winston.createLogger({
     level,
-    // pid: tells apart the worker processes of one container (the book's clusters).
-    defaultMeta: { service, pattern, pid: process.pid },
+    // pid: tells apart the worker processes of one container (the book's clusters);
+    // instance: tells apart the starts of one service (the accounting's incarnation).
+    defaultMeta: { service, pattern, pid: process.pid, ...(instance ? { instance } : {}) },
     format:
       format === "json"
         ? winston.format.combine(winston.format.timestamp(), winston.format.json())

@@ -13,3 +13,8 @@ export async function* ticks(service: Service<unknown>, perSecond: number): Asyn
     await service.pause(Math.max(0, due - now))
   }
 }
+
+/** A whole number of milliseconds between min and max (inclusive), for a task's "work". */
+export function randomBetween(min: number, max: number): number {
+  return min + Math.floor(Math.random() * (Math.max(min, max) - min + 1))
+}

@@ -4,7 +4,9 @@
 // sockets with a bounded linger and exits 0 within two seconds.
 import { hostname } from "node:os"
 import { setTimeout as sleep } from "node:timers/promises"
+import type { DeliveryPromise } from "./accounting.js"
 import { ConfigError, boolean, integer, loadEnvFile, oneOf, parseConfig, text, type ConfigOf, type Spec } from "./config.js"
+import { newIncarnation, Producer } from "./envelope.js"
 import { createLog, type EventLog, type Fields } from "./logger.js"
 
 export const commonSpec = {
@@ -32,6 +34,8 @@ const EXIT_DEADLINE_MS = 1800
 export interface Service<C> {
   readonly name: string
   readonly pattern: string
+  /** This process start: on every log line (`instance`), and the incarnation of the streams it numbers. */
+  readonly instance: string
   readonly config: C & CommonConfig
   readonly log: EventLog
   /** Aborted when a stop signal arrives: loops end, sleeps wake up. */
@@ -41,8 +45,16 @@ export interface Service<C> {
   onStop(hook: () => void | Promise<void>): () => void
   /** Fields of the periodic and final `stats` lines. */
   reportStats(fields: () => Fields): void
-  /** Logs per-message lines (sent/received) only when LOG_MESSAGES allows. */
-  message(event: "sent" | "received", message: string, fields: Fields): void
+  /** Logs per-message lines (sent, received, delivered, ...) only when LOG_MESSAGES allows. */
+  message(event: string, message: string, fields: Fields): void
+  /**
+   * A stream this service numbers, with the promise its pattern makes (logged
+   * once as `producing`: the run's accounting reads it). Without a promise the
+   * numbering is not a data stream (welcomes, signals, replies).
+   */
+  producer(stream: string, promise?: DeliveryPromise, options?: { incarnation?: string; acknowledged?: boolean }): Producer
+  /** Declares a stream numbered elsewhere than in envelopes (a journal's task ids, a store's versions). */
+  declare(stream: string, promise: DeliveryPromise, options: { incarnation: string; acknowledged?: boolean }): void
   /** Sleeps, waking early (without throwing) when the service stops. */
   pause(ms: number): Promise<void>
   /** Stops the service as a signal would (used when a loop fails for good); exits with `exitCode`. */
@@ -63,7 +75,8 @@ export function startService<S extends Spec>(pattern: string, spec: S, env: Node
     throw error
   }
 
-  const log = createLog(config.SERVICE_NAME, pattern, config.LOG_FORMAT, config.LOG_LEVEL)
+  const instance = newIncarnation()
+  const log = createLog(config.SERVICE_NAME, pattern, config.LOG_FORMAT, config.LOG_LEVEL, instance)
   const controller = new AbortController()
   const hooks = new Set<() => void | Promise<void>>()
   let statsFields: () => Fields = () => ({})
@@ -105,6 +118,7 @@ export function startService<S extends Spec>(pattern: string, spec: S, env: Node
   return {
     name: config.SERVICE_NAME,
     pattern,
+    instance,
     config,
     log,
     signal: controller.signal,
@@ -118,6 +132,13 @@ export function startService<S extends Spec>(pattern: string, spec: S, env: Node
     reportStats: fields => void (statsFields = fields),
     message(event, message, fields) {
       if (config.LOG_MESSAGES) log.info(event, message, fields)
+    },
+    producer(stream, promise, { incarnation = instance, acknowledged = false } = {}) {
+      if (promise) this.declare(stream, promise, { incarnation, acknowledged })
+      return new Producer(config.SERVICE_NAME, { stream, incarnation })
+    },
+    declare(stream, promise, { incarnation, acknowledged = false }) {
+      log.info("producing", `numbering stream "${stream}" (${promise}${acknowledged ? ", acknowledged" : ""})`, { stream, promise, incarnation, ...(acknowledged ? { acknowledged } : {}) })
     },
     pause: ms => sleep(ms, undefined, { signal: controller.signal }).catch(() => undefined),
     stop,

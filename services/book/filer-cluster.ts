@@ -10,7 +10,7 @@ import { runBroker } from "../../shared/broker.js"
 import { endpoint, integer, text } from "../../shared/config.js"
 import { Producer } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
-import { serveRequests } from "../../shared/replier.js"
+import { always, serveRequests } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, connectSocket, socketOptions } from "../../shared/sockets.js"
 import { serveFile } from "./files.js"
@@ -25,7 +25,7 @@ const service = startService("book", {
 const { config, log } = service
 
 if (cluster.isPrimary) {
-  const producer = new Producer(service.name)
+  const producer = service.producer("errors")
   const inbox = new Inbox(service)
   const frontend = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.BOOK_CLUSTER_BIND, "router")
   const backend = await bindSocket(service, new Dealer(socketOptions(config, "both")), config.BOOK_CLUSTER_BACKEND, "dealer")
@@ -52,12 +52,18 @@ if (cluster.isPrimary) {
   await runBroker(service, frontend, backend, inbox, producer, counts)
 } else {
   // Each worker is a producer of its own: replies from different processes are different streams.
-  const producer = new Producer(`${service.name}.worker-${process.pid}`)
+  const producer = new Producer(`${service.name}.worker-${process.pid}`, { stream: "replies", incarnation: service.instance })
   const inbox = new Inbox(service)
   const worker = connectSocket(service, new Reply(socketOptions(config, "both")), config.BOOK_CLUSTER_BACKEND, "rep")
-  service.reportStats(() => ({ ...inbox.stats(), sent: producer.lastSeq }))
-  await serveRequests(service, worker, inbox, producer, async request => {
-    if (config.BOOK_CLUSTER_WORK_MS > 0) await service.pause(config.BOOK_CLUSTER_WORK_MS)
-    return serveFile(config.BOOK_FILES, request.body)
-  })
+  service.reportStats(() => ({ replies: producer.lastSeq, badMessages: inbox.badMessages }))
+  await serveRequests(
+    service,
+    worker,
+    inbox,
+    producer,
+    always(async request => {
+      if (config.BOOK_CLUSTER_WORK_MS > 0) await service.pause(config.BOOK_CLUSTER_WORK_MS)
+      return serveFile(config.BOOK_FILES, request.body)
+    }),
+  )
 }

@@ -6,9 +6,8 @@
 // requester still gets an answer (shared/replier.ts).
 import { Reply } from "zeromq"
 import { endpoint, text } from "../../shared/config.js"
-import { Producer } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
-import { serveRequests } from "../../shared/replier.js"
+import { always, serveRequests } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, socketOptions } from "../../shared/sockets.js"
 import { serveFile } from "./files.js"
@@ -19,9 +18,15 @@ const service = startService("book", {
 })
 const { config } = service
 
-const producer = new Producer(service.name)
+const producer = service.producer("replies")
 const inbox = new Inbox(service)
 const filer = await bindSocket(service, new Reply(socketOptions(config, "both")), config.BOOK_FILER_BIND, "rep")
-service.reportStats(() => ({ ...inbox.stats(), sent: producer.lastSeq }))
+service.reportStats(() => ({ replies: producer.lastSeq, badMessages: inbox.badMessages }))
 
-await serveRequests(service, filer, inbox, producer, request => serveFile(config.BOOK_FILES, request.body))
+await serveRequests(
+  service,
+  filer,
+  inbox,
+  producer,
+  always(request => serveFile(config.BOOK_FILES, request.body)),
+)

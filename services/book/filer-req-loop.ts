@@ -5,7 +5,7 @@
 // add. The REP filer still answers them one at a time, in order.
 import { Dealer } from "zeromq"
 import { endpoint, integer, text } from "../../shared/config.js"
-import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { EMPTY, encodeEnvelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, isTimeoutError, socketOptions } from "../../shared/sockets.js"
@@ -18,8 +18,7 @@ const service = startService("book", {
 const { config, log } = service
 
 const REQUESTS = 5
-const EMPTY = Buffer.alloc(0)
-const producer = new Producer(service.name)
+const producer = service.producer("requests", "request-reply")
 const inbox = new Inbox(service)
 const requester = connectSocket(service, new Dealer({ ...socketOptions(config, "both"), receiveTimeout: config.BOOK_REQ_TIMEOUT_MS }), config.BOOK_FILER_CONNECT, "dealer")
 
@@ -27,15 +26,15 @@ const started = Date.now()
 for (let n = 1; n <= REQUESTS; n++) {
   const envelope = producer.next({ path: config.BOOK_REQ_FILE })
   await requester.send([EMPTY, encodeEnvelope(envelope)])
-  log.info("sent", `request ${n} for ${config.BOOK_REQ_FILE}`, { seq: envelope.seq, incarnation: producer.incarnation })
+  log.info("sent", `request ${n} for ${config.BOOK_REQ_FILE}`, { stream: "requests", seq: envelope.seq, incarnation: producer.incarnation })
 }
 try {
   for (let n = 1; n <= REQUESTS; n++) {
     const [, ...rest] = await requester.receive()
-    const decoded = inbox.accept(rest, { frames: 1 })
+    const decoded = inbox.open(rest, { frames: 1 })
     if (!decoded.ok) continue
-    const { inReplyTo, body } = decoded.envelope
-    log.info("reply", `reply ${n} answers request ${inReplyTo?.seq} after ${Date.now() - started} ms`, { order: n, inReplyTo, afterMs: Date.now() - started, pid: (body as { pid?: number }).pid })
+    const { producer: from, incarnation, seq, inReplyTo, body } = decoded.envelope
+    log.info("received", `reply ${n} answers request ${inReplyTo?.seq} after ${Date.now() - started} ms`, { producer: from, incarnation, seq, order: n, inReplyTo, afterMs: Date.now() - started, pid: (body as { pid?: number }).pid })
   }
 } catch (error) {
   if (!isTimeoutError(error)) throw error

@@ -4,7 +4,7 @@
 // envelope, to see the filer's answer to a malformed request.
 import { Request } from "zeromq"
 import { endpoint, integer } from "../../shared/config.js"
-import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { encodeEnvelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, isTimeoutError, socketOptions } from "../../shared/sockets.js"
@@ -17,19 +17,20 @@ const { config, log } = service
 
 const [first = "target.txt", second] = process.argv.slice(2)
 const raw = first === "--raw"
-const producer = new Producer(service.name)
+const producer = service.producer("requests", "request-reply")
 const inbox = new Inbox(service)
 const requester = connectSocket(service, new Request({ ...socketOptions(config, "both"), receiveTimeout: config.BOOK_REQ_TIMEOUT_MS }), config.BOOK_FILER_CONNECT, "req")
 
 const request = raw ? Buffer.from(second ?? "") : encodeEnvelope(producer.next({ path: first }))
 await requester.send(request)
-log.info("sent", raw ? `sent raw bytes ${JSON.stringify(second ?? "")}` : `asked for ${first}`, raw ? { raw: second ?? "" } : { seq: 1, incarnation: producer.incarnation, path: first })
+log.info("sent", raw ? `sent raw bytes ${JSON.stringify(second ?? "")}` : `asked for ${first}`, raw ? { raw: second ?? "" } : { stream: "requests", seq: 1, incarnation: producer.incarnation, path: first })
 try {
-  const decoded = inbox.accept(await requester.receive(), { frames: 1 })
+  const decoded = inbox.open(await requester.receive(), { frames: 1 })
   if (decoded.ok) {
+    const { producer: from, incarnation, seq, inReplyTo } = decoded.envelope
     const body = decoded.envelope.body as { content?: string; error?: { code: string; message: string }; pid?: number }
     const summary = body.error ? `error ${body.error.code}: ${body.error.message}` : `${JSON.stringify(body.content)} (served by pid ${body.pid})`
-    log.info("reply", summary, { producer: decoded.envelope.producer, inReplyTo: decoded.envelope.inReplyTo, body })
+    log.info("received", summary, { producer: from, incarnation, seq, inReplyTo, body })
   }
 } catch (error) {
   if (!isTimeoutError(error)) throw error

@@ -2,12 +2,16 @@
 // publishes {"type":"changed","file":...,"timestamp":...} on every change.
 // The file lives in a Compose volume; `make touch` changes it from another
 // container. fs.watch often reports one write as two events, so events closer
-// than BOOK_WATCH_DEBOUNCE_MS are one change.
+// than BOOK_WATCH_DEBOUNCE_MS are one change. The book's PUB socket is an XPUB
+// here, for the lab's join accounting (shared/fanout.ts); what subscribers
+// receive is the same.
 import { watch } from "node:fs"
 import { basename } from "node:path"
-import { Publisher } from "zeromq"
+import { XPublisher } from "zeromq"
 import { endpoint, integer, text } from "../../shared/config.js"
-import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { encodeEnvelope } from "../../shared/envelope.js"
+import { Publishing } from "../../shared/fanout.js"
+import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, socketOptions } from "../../shared/sockets.js"
 
@@ -18,10 +22,13 @@ const service = startService("book", {
 })
 const { config, log } = service
 
-const TOPIC = Buffer.from("changed")
-const producer = new Producer(service.name)
-const publisher = await bindSocket(service, new Publisher(socketOptions(config, "send")), config.BOOK_WATCHER_BIND, "pub")
-service.reportStats(() => ({ sent: producer.lastSeq, incarnation: producer.incarnation }))
+const TOPIC = "changed"
+const producer = service.producer(TOPIC, "fan-out")
+const inbox = new Inbox(service)
+const socket = await bindSocket(service, new XPublisher(socketOptions(config, "both")), config.BOOK_WATCHER_BIND, "pub")
+const publishing = new Publishing(service, socket, inbox, () => [{ stream: TOPIC, topic: TOPIC, incarnation: producer.incarnation, afterSeq: producer.lastSeq }])
+void publishing.run()
+service.reportStats(() => ({ sent: producer.lastSeq, incarnation: producer.incarnation, subscriptions: publishing.subscriptions, badMessages: inbox.badMessages }))
 
 let pending: NodeJS.Timeout | undefined
 const watcher = watch(config.BOOK_WATCH_FILE, () => {
@@ -37,6 +44,6 @@ log.info("watching", `watching ${config.BOOK_WATCH_FILE} for changes`, { file: c
 
 async function publish(): Promise<void> {
   const envelope = producer.next({ type: "changed", file: basename(config.BOOK_WATCH_FILE), timestamp: Date.now() })
-  await publisher.send([TOPIC, encodeEnvelope(envelope)])
-  log.info("sent", `${envelope.body.file} changed`, { seq: envelope.seq, incarnation: producer.incarnation, file: envelope.body.file })
+  await publishing.publish([Buffer.from(TOPIC), encodeEnvelope(envelope)])
+  log.info("sent", `${envelope.body.file} changed`, { stream: TOPIC, seq: envelope.seq, incarnation: producer.incarnation, file: envelope.body.file })
 }

@@ -5,6 +5,9 @@
 // Pure: no sockets, no clock, so both are tested on hand-made sequences.
 import { createHash } from "node:crypto"
 
+/** The stream the publisher's versions number. */
+export const UPDATES = "updates"
+
 export interface Update {
   key: string
   value: string
@@ -122,19 +125,19 @@ export class Replica extends Store {
 
   /**
    * Replaces the map with a snapshot, then applies the buffered updates newer
-   * than it, in order. Returns how many were applied, and "gap" when the
+   * than it, in order. Returns the updates applied, and "gap" when the
    * buffer does not continue the snapshot (ask again).
    */
-  load(snapshot: Snapshot): { applied: number; outcome: "synced" | "gap" } {
+  load(snapshot: Snapshot): { applied: Update[]; outcome: "synced" | "gap" } {
     this.map = new Map(Object.entries(snapshot.entries))
     this.version = snapshot.version
     this.syncing = false
     const buffered = this.buffer.sort((a, b) => a.version - b.version)
     this.buffer = []
-    let applied = 0
+    const applied: Update[] = []
     for (const [index, update] of buffered.entries()) {
       const outcome = this.update(update)
-      if (outcome === "applied") applied += 1
+      if (outcome === "applied") applied.push(update)
       if (outcome === "gap") {
         this.buffer.push(...buffered.slice(index + 1))
         return { applied, outcome: "gap" }

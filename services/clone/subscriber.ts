@@ -10,13 +10,19 @@
 //
 // With CLONE_SNAPSHOTS=false it is the naive subscriber: it applies whatever
 // newer update arrives, and what it missed stays missed.
+//
+// Two views, both logged: the stream of updates as PUB/SUB delivered it
+// (`received` for every update that arrived, judged from the join on), and
+// the copy's state (`delivered` for every update applied to it, `snapshot`
+// for every snapshot loaded, `state` on each heartbeat that finds it changed).
 import { Dealer, Subscriber } from "zeromq"
 import { boolean, endpoint, integer, text } from "../../shared/config.js"
-import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { encodeEnvelope } from "../../shared/envelope.js"
+import { subscribe, takeWelcome } from "../../shared/fanout.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, isClosedError, isTimeoutError, socketOptions } from "../../shared/sockets.js"
-import { Replica, type Snapshot } from "./store.js"
+import { Replica, UPDATES, type Snapshot, type Update } from "./store.js"
 
 const service = startService("clone", {
   CLONE_CONNECT: endpoint("tcp://clone-publisher:5590"),
@@ -27,11 +33,22 @@ const service = startService("clone", {
 })
 const { config, log } = service
 
-const producer = new Producer(service.name)
-const inbox = new Inbox(service)
+const JOIN_WAIT_MS = 3000
+const producer = service.producer("snapshot-requests")
+const inbox = new Inbox(service, { promise: "fan-out", joinWaitMs: JOIN_WAIT_MS })
 const replica = new Replica(config.CLONE_SNAPSHOTS)
-const counts = { applied: 0, stale: 0, gaps: 0, behind: 0, snapshots: 0, snapshotTimeouts: 0 }
+let publisher: { name: string; epoch: string } | undefined
+const counts = { applied: 0, stale: 0, versionGaps: 0, behind: 0, snapshots: 0, snapshotTimeouts: 0 }
 service.reportStats(() => ({ ...inbox.stats(), version: replica.version, keys: replica.size, syncing: replica.syncing, ...counts }))
+const expiry = setInterval(() => inbox.expire(), 1000)
+service.onStop(() => clearInterval(expiry))
+
+/** An update now in the copy: the state view's delivery. */
+function applied(update: Update): void {
+  counts.applied += 1
+  if (!publisher) return
+  service.message("delivered", `${update.key} = ${update.value} (version ${update.version}) applied`, { producer: publisher.name, incarnation: publisher.epoch, stream: UPDATES, seq: update.version, key: update.key })
+}
 
 /** Logs the copy's state (on each heartbeat that finds it changed): the checkers compare the last one with the publisher's. */
 let lastLogged = ""
@@ -67,14 +84,23 @@ async function snapshotLoop(): Promise<void> {
     try {
       await socket.send(encodeEnvelope(producer.next({ snapshot: config.CLONE_TOPIC })))
       const decoded = inbox.open(await socket.receive(), { frames: 1 })
-      const body = decoded.ok ? (decoded.envelope.body as Partial<Snapshot> & { kind?: string }) : undefined
+      const body = decoded.ok ? (decoded.envelope.body as Partial<Snapshot> & { kind?: string; epoch?: string }) : undefined
       if (!body || body.kind !== "snapshot" || !Number.isSafeInteger(body.version) || typeof body.entries !== "object" || body.entries === null) {
         if (decoded.ok) inbox.reject("a snapshot reply must be {kind: \"snapshot\", version, entries}")
         wanted = true
       } else {
         counts.snapshots += 1
-        const { applied, outcome } = replica.load(body as Snapshot)
-        log.info("snapshot", `snapshot at version ${body.version} (${replica.size} keys), then ${applied} buffered update(s): at version ${replica.version}`, { snapshotVersion: body.version, applied, version: replica.version, keys: replica.size })
+        const loaded = replica.load(body as Snapshot)
+        log.info("snapshot", `snapshot at version ${body.version} (${replica.size} keys), then ${loaded.applied.length} buffered update(s): at version ${replica.version}`, {
+          producer: decoded.ok ? decoded.envelope.producer : undefined,
+          incarnation: body.epoch,
+          snapshotVersion: body.version,
+          applied: loaded.applied.length,
+          version: replica.version,
+          keys: replica.size,
+        })
+        loaded.applied.forEach(applied)
+        const outcome = loaded.outcome
         if (outcome === "gap") requestSnapshot("the buffered updates do not continue the snapshot")
       }
     } catch (error) {
@@ -91,7 +117,7 @@ async function snapshotLoop(): Promise<void> {
 
 // --- updates and heartbeats --------------------------------------------------
 const subscriber = connectSocket(service, new Subscriber(socketOptions(config, "receive")), config.CLONE_CONNECT, "sub")
-subscriber.subscribe(config.CLONE_TOPIC)
+subscribe(service, subscriber, [config.CLONE_TOPIC])
 // Subscribed first, then the snapshot: an update made after the snapshot was
 // taken is already on its way to us.
 if (config.CLONE_SNAPSHOTS) {
@@ -99,10 +125,11 @@ if (config.CLONE_SNAPSHOTS) {
   void snapshotLoop()
 }
 
-await eachMessage(service, subscriber, ([, ...rest]) => {
-  const decoded = inbox.accept(rest, { frames: 1 })
-  if (!decoded.ok) return
-  const body = decoded.envelope.body as { kind?: string; key?: unknown; value?: unknown; version?: unknown; done?: unknown }
+await eachMessage(service, subscriber, ([topic, ...rest]) => {
+  const decoded = inbox.open(rest, { frames: 1 })
+  if (!decoded.ok || topic === undefined) return
+  if (takeWelcome(service, inbox, topic.toString("utf8"), decoded.envelope)) return
+  const body = decoded.envelope.body as { kind?: string; key?: unknown; value?: unknown; version?: unknown; done?: unknown; epoch?: unknown }
   if (body.kind === "heartbeat" && Number.isSafeInteger(body.version)) {
     const version = body.version as number
     if (replica.behind(version)) {
@@ -112,19 +139,22 @@ await eachMessage(service, subscriber, ([, ...rest]) => {
     logState(version, body.done === true)
     return
   }
-  if (body.kind !== "update" || typeof body.key !== "string" || typeof body.value !== "string" || !Number.isSafeInteger(body.version)) {
-    return inbox.reject("an update must be {kind: \"update\", key, value, version} or {kind: \"heartbeat\", version}", { producer: decoded.envelope.producer })
+  if (body.kind !== "update" || typeof body.key !== "string" || typeof body.value !== "string" || !Number.isSafeInteger(body.version) || typeof body.epoch !== "string") {
+    return inbox.reject("an update must be {kind: \"update\", key, value, version, epoch} or {kind: \"heartbeat\", version}", { producer: decoded.envelope.producer })
   }
   const update = { key: body.key, value: body.value, version: body.version as number }
+  publisher = { name: decoded.envelope.producer, epoch: body.epoch }
+  const ref = { producer: publisher.name, incarnation: publisher.epoch, stream: UPDATES }
+  inbox.track(ref, update.version)
   const from = replica.version
   const outcome = replica.update(update)
+  service.message("received", `${update.key} = ${update.value} (version ${update.version}): ${outcome}`, { ...ref, seq: update.version, version: update.version, key: update.key, outcome })
   if (outcome === "applied") {
-    counts.applied += 1
-    service.message("received", `${update.key} = ${update.value} (version ${update.version})`, { version: update.version, key: update.key, incarnation: producer.incarnation })
+    applied(update)
   } else if (outcome === "stale") {
     counts.stale += 1
   } else if (outcome === "gap") {
-    counts.gaps += 1
+    counts.versionGaps += 1
     requestSnapshot(`version ${update.version} came after ${from}: ${update.version - from - 1} update(s) missed`)
   }
 })

@@ -8,7 +8,7 @@
 // resends it (the client is the Lazy Pirate's).
 import { Router } from "zeromq"
 import { endpoint, integer } from "../../shared/config.js"
-import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { EMPTY, encodeEnvelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { errorBody } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
@@ -27,8 +27,8 @@ const service = startService("paranoid-pirate", {
 })
 const { config, log } = service
 
-const EMPTY = Buffer.alloc(0)
-const producer = new Producer(service.name)
+// Its only messages of its own: error replies (garbage, overload).
+const producer = service.producer("errors")
 const inbox = new Inbox(service)
 // mandatory: a send to a client or worker that is gone fails (and is logged)
 // instead of vanishing.

@@ -7,14 +7,15 @@
 // is down is not stormed.
 //
 // With PP_DEDUP the workers share a record of handled requests (a volume): a
-// request resent by its client after a lost reply is answered but not handled
-// again, whichever worker gets the resend.
+// request resent by its client after a lost reply is answered with the
+// recorded result, not handled again, whichever worker gets the resend. A
+// request counts as handled once its work is done (shared/handled.ts).
 import { Dealer } from "zeromq"
 import { boolean, endpoint, integer, text } from "../../shared/config.js"
-import { encodeEnvelope, Producer, type Envelope } from "../../shared/envelope.js"
+import { EMPTY, encodeEnvelope, type Envelope } from "../../shared/envelope.js"
 import { HandledRequests, handleOnce } from "../../shared/handled.js"
 import { Inbox } from "../../shared/inbox.js"
-import { answer, logReply } from "../../shared/replier.js"
+import { always, answer, logReply } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, isClosedError, SendQueue, socketOptions } from "../../shared/sockets.js"
 import { HEARTBEAT, READY, signalOf } from "./signals.js"
@@ -31,18 +32,17 @@ const service = startService("paranoid-pirate", {
 })
 const { config, log } = service
 
-const EMPTY = Buffer.alloc(0)
-const producer = new Producer(service.name)
+const producer = service.producer("replies")
 const inbox = new Inbox(service)
-const handled = config.PP_DEDUP ? new HandledRequests(config.PP_HANDLED_DIR) : undefined
+const handled = config.PP_DEDUP ? new HandledRequests(config.PP_HANDLED_DIR, `${service.name}-${service.instance}`) : undefined
 const counts = { connections: 0, queueSilences: 0, repliesUndelivered: 0 }
-service.reportStats(() => ({ ...inbox.stats(), sent: producer.lastSeq, ...counts, ...(handled ? { handled: handled.claimed } : {}) }))
+service.reportStats(() => ({ replies: producer.lastSeq, ...counts, badMessages: inbox.badMessages, ...(handled ? { recorded: handled.recorded } : {}) }))
 
 const work = async (request: Envelope) => {
   await service.pause(config.PP_WORK_MS)
   return { echo: request.body, servedBy: service.name }
 }
-const handle = handled ? handleOnce(service, handled, work) : work
+const handle = handled ? handleOnce(handled, work) : always(work)
 let backoffMs = config.PP_RECONNECT_MS
 
 /** One connection to the queue; resolves when the queue has gone silent or the service stops. */

@@ -1,11 +1,12 @@
-// PUSH/PULL, the sink: binds and collects every worker's results. It tracks two
-// sequences: each worker's own stream (ordered, so a gap is real at once), and
-// the ventilator's task ids, which arrive out of order through several workers:
-// a task id is declared missing only after PIPELINE_LOSS_GRACE_MS without it.
+// PUSH/PULL, the sink: binds and collects every worker's results. It is the
+// end of the pipeline, where the ventilator's stream is judged: each result
+// delivers its task (`delivered`, after the work was done), and a task id
+// missing for PIPELINE_LOSS_GRACE_MS is lost (`gap`). Results come back
+// through several workers, so out of order: hence the grace. Which worker did
+// a task is a share, not a stream of its own.
 import { Pull } from "zeromq"
 import { endpoint, integer } from "../../shared/config.js"
 import { Inbox } from "../../shared/inbox.js"
-import { SequenceTracker } from "../../shared/sequence.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, eachMessage, socketOptions } from "../../shared/sockets.js"
 import { isResultBody } from "./task.js"
@@ -16,28 +17,21 @@ const service = startService("pipeline", {
 })
 const { config } = service
 
-const inbox = new Inbox(service)
-const tasks = new SequenceTracker(config.PIPELINE_LOSS_GRACE_MS)
+// Every task from seq 1 is due, except what was sent before this sink started.
+const inbox = new Inbox(service, { promise: "load-balanced", graceMs: config.PIPELINE_LOSS_GRACE_MS, startedAt: Date.now() })
 const sink = await bindSocket(service, new Pull(socketOptions(config, "receive")), config.PIPELINE_SINK_BIND, "pull")
 
-const expiry = setInterval(() => inbox.expire(tasks, "task"), Math.min(250, Math.max(10, config.PIPELINE_LOSS_GRACE_MS / 4)))
+const expiry = setInterval(() => inbox.expire(), Math.min(250, Math.max(10, config.PIPELINE_LOSS_GRACE_MS / 4)))
 service.onStop(() => clearInterval(expiry))
-
-service.reportStats(() => {
-  const perTask = Object.values(tasks.snapshot())
-  const total = (key: "received" | "missed" | "duplicated" | "outOfOrder" | "late") => perTask.reduce((sum, p) => sum + p[key], 0)
-  return {
-    ...inbox.stats(),
-    tasks: { received: total("received"), missed: total("missed"), duplicated: total("duplicated"), outOfOrder: total("outOfOrder"), late: total("late"), pending: tasks.pendingCount(), producers: tasks.snapshot() },
-  }
-})
+service.reportStats(() => inbox.stats())
 
 await eachMessage(service, sink, frames => {
-  const decoded = inbox.accept(frames, { frames: 1 })
+  const decoded = inbox.open(frames, { frames: 1 })
   if (!decoded.ok) return
   const result = decoded.envelope
-  if (!isResultBody(result.body)) return inbox.reject("result body must be {taskId, task: {producer, incarnation, seq}}", { producer: result.producer, seq: result.seq })
-  const { task, taskId } = result.body
-  inbox.track(tasks, task.producer, task.incarnation, task.seq, "task")
-  service.message("received", `result of task ${taskId} from ${result.producer}`, { producer: result.producer, incarnation: result.incarnation, seq: result.seq, taskId, ventilator: task.producer, ventilatorIncarnation: task.incarnation, latencyMs: Date.now() - result.sentAt })
+  if (!isResultBody(result.body)) return inbox.reject("result body must be {taskId, task: {producer, incarnation, stream, seq, sentAt}}", { producer: result.producer, seq: result.seq })
+  const { task } = result.body
+  const { sentAt, ...ref } = task
+  inbox.track(ref, ref.seq, sentAt)
+  service.message("delivered", `task ${ref.seq} delivered (worked on by ${result.producer})`, { ...ref, taskId: ref.seq, worker: result.producer, latencyMs: Date.now() - sentAt })
 })

@@ -4,12 +4,12 @@
 // so a stall here is logged as `blocked`. The task id is the envelope's seq.
 import { Pull, Push } from "zeromq"
 import { decimal, endpoint, integer } from "../../shared/config.js"
-import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { encodeEnvelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
-import { ticks } from "../../shared/pace.js"
+import { randomBetween, ticks } from "../../shared/pace.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, isClosedError, socketOptions } from "../../shared/sockets.js"
-import type { TaskBody } from "./task.js"
+import { TASKS, type TaskBody } from "./task.js"
 
 const service = startService("pipeline", {
   PIPELINE_VENTILATOR_BIND: endpoint("tcp://*:5557"),
@@ -28,14 +28,10 @@ const { config, log } = service
 
 const BLOCKED_LOG_MS = 1000
 
-const producer = new Producer(service.name)
+// Each task should reach exactly one worker, and its result the sink.
+const producer = service.producer(TASKS, "load-balanced")
 const ventilator = await bindSocket(service, new Push(socketOptions(config, "send")), config.PIPELINE_VENTILATOR_BIND, "push")
 service.reportStats(() => ({ sent: producer.lastSeq, lastSeq: producer.lastSeq, incarnation: producer.incarnation }))
-
-const workMs = () => {
-  const { PIPELINE_WORK_MS_MIN: min, PIPELINE_WORK_MS_MAX: max } = config
-  return min + Math.floor(Math.random() * (Math.max(min, max) - min + 1))
-}
 
 // The first-joiner problem: PUSH deals only to the workers connected at the
 // moment, so the first worker to connect takes a whole burst of tasks. The fix:
@@ -58,7 +54,7 @@ if (config.PIPELINE_START_DELAY_MS > 0) await service.pause(config.PIPELINE_STAR
 log.info("ventilating", `pushing tasks at ${config.PIPELINE_RATE}/s`, { rate: config.PIPELINE_RATE, incarnation: producer.incarnation, tasks: config.PIPELINE_TASKS })
 
 for await (const _ of ticks(service, config.PIPELINE_RATE)) {
-  const envelope = producer.next<TaskBody>({ taskId: producer.lastSeq + 1, workMs: workMs() })
+  const envelope = producer.next<TaskBody>({ taskId: producer.lastSeq + 1, workMs: randomBetween(config.PIPELINE_WORK_MS_MIN, config.PIPELINE_WORK_MS_MAX) })
   const started = Date.now()
   try {
     await ventilator.send(encodeEnvelope(envelope))
@@ -68,7 +64,7 @@ for await (const _ of ticks(service, config.PIPELINE_RATE)) {
   }
   const waited = Date.now() - started
   if (waited >= BLOCKED_LOG_MS) log.warn("blocked", `send of task ${envelope.seq} waited ${waited} ms for a worker`, { seq: envelope.seq, waitedMs: waited })
-  service.message("sent", `task ${envelope.seq}`, { seq: envelope.seq, incarnation: producer.incarnation, taskId: envelope.seq, workMs: envelope.body.workMs })
+  service.message("sent", `task ${envelope.seq}`, { stream: TASKS, seq: envelope.seq, incarnation: producer.incarnation, taskId: envelope.seq, workMs: envelope.body.workMs })
   if (config.PIPELINE_TASKS > 0 && envelope.seq >= config.PIPELINE_TASKS) {
     log.info("done", `all ${envelope.seq} tasks pushed`, { sent: envelope.seq, lastSeq: envelope.seq })
     break

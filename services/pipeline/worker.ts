@@ -1,14 +1,16 @@
 // PUSH/PULL, a worker: pulls tasks from the ventilator, "works" for the task's
-// workMs, and pushes a result to the sink. A worker sees only its share of the
-// ventilator's stream (round-robin), so it does not track the ventilator's seq:
-// the sink does, on the task ids, because only it sees every result.
+// workMs, and pushes a result to the sink. A worker takes a share of the
+// ventilator's stream (round-robin): it judges nothing (the numbers its
+// sibling took are not missing); the sink judges the stream at its end.
+// `received` is a task taken (work begins); `done` is its work finished and
+// its result handed to the sink.
 import { Pull, Push } from "zeromq"
 import { boolean, endpoint, endpoints } from "../../shared/config.js"
-import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { encodeEnvelope, type Envelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, socketOptions } from "../../shared/sockets.js"
-import { isTaskBody, type ResultBody } from "./task.js"
+import { isTaskBody, taskRefOf, type ResultBody, type TaskBody } from "./task.js"
 
 const service = startService("pipeline", {
   /** One ventilator or several, comma-separated: PULL fair-queues between them. */
@@ -20,12 +22,11 @@ const service = startService("pipeline", {
 })
 const { config, log } = service
 
-const producer = new Producer(service.name)
+const producer = service.producer("results")
 const inbox = new Inbox(service)
 // Ready means "my task socket is connected": sent after its first handshake.
 const ready = config.PIPELINE_SEND_READY ? connectSocket(service, new Push(socketOptions(config, "send")), config.PIPELINE_READY_CONNECT, "ready") : undefined
-// Its own stream: the ready signal must not take a seq from the results the sink tracks.
-const readySignal = new Producer(service.name)
+const readySignal = service.producer("ready")
 let saidReady = false
 const tasks = connectSocket(service, new Pull(socketOptions(config, "receive")), config.PIPELINE_VENTILATOR_CONNECT, "pull", event => {
   if (event.type !== "handshake" || !ready || saidReady) return
@@ -36,10 +37,10 @@ const tasks = connectSocket(service, new Pull(socketOptions(config, "receive")),
   )
 })
 const results = connectSocket(service, new Push(socketOptions(config, "send")), config.PIPELINE_SINK_CONNECT, "push")
-let received = 0
+const counts = { taken: 0, done: 0 }
 let current: number | undefined
 
-service.reportStats(() => ({ received, sent: producer.lastSeq, badMessages: inbox.badMessages }))
+service.reportStats(() => ({ ...counts, badMessages: inbox.badMessages }))
 service.onStop(() => {
   // The task in hand is abandoned: say so, so the sink's gap is explained.
   if (current !== undefined) log.warn("dropped", `task ${current} abandoned at shutdown`, { taskId: current })
@@ -48,15 +49,17 @@ service.onStop(() => {
 await eachMessage(service, tasks, async frames => {
   const decoded = inbox.open(frames, { frames: 1 })
   if (!decoded.ok) return
-  const task = decoded.envelope
-  if (!isTaskBody(task.body)) return inbox.reject("task body must be {taskId: integer, workMs: number >= 0}", { producer: task.producer, seq: task.seq })
-  received += 1
-  current = task.body.taskId
-  service.message("received", `task ${task.body.taskId} from ${task.producer}`, { producer: task.producer, incarnation: task.incarnation, seq: task.seq, taskId: task.body.taskId, workMs: task.body.workMs })
+  if (!isTaskBody(decoded.envelope.body)) return inbox.reject("task body must be {taskId: integer >= 1, workMs: number >= 0, epoch?: string}", { producer: decoded.envelope.producer, seq: decoded.envelope.seq })
+  const task = decoded.envelope as Envelope<TaskBody>
+  const ref = taskRefOf(task)
+  counts.taken += 1
+  current = ref.seq
+  service.message("received", `task ${ref.seq} from ${ref.producer}: working ${task.body.workMs} ms`, { producer: ref.producer, incarnation: ref.incarnation, stream: ref.stream, seq: ref.seq, taskId: ref.seq, workMs: task.body.workMs })
   await service.pause(task.body.workMs)
   if (service.stopping) return
-  const result = producer.next<ResultBody>({ taskId: task.body.taskId, task: { producer: task.producer, incarnation: task.incarnation, seq: task.seq }, workMs: task.body.workMs })
+  const result = producer.next<ResultBody>({ taskId: ref.seq, task: ref, workMs: task.body.workMs })
   await results.send(encodeEnvelope(result))
   current = undefined
-  service.message("sent", `result of task ${task.body.taskId}`, { seq: result.seq, incarnation: producer.incarnation, taskId: task.body.taskId, ventilator: task.producer })
+  counts.done += 1
+  service.message("done", `task ${ref.seq} done, result pushed to the sink`, { producer: ref.producer, incarnation: ref.incarnation, stream: ref.stream, seq: ref.seq, taskId: ref.seq })
 })

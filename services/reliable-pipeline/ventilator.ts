@@ -4,15 +4,17 @@
 // RPIPE_ACK_TIMEOUT_MS: a task lost with a killed or paused worker is sent to
 // another. Its ledger is journaled, so a killed ventilator resends, after its
 // restart, what was never acknowledged. Task ids are the ledger's, not the
-// envelope's seq: they survive restarts.
+// envelope's seq: they survive restarts, and so the "tasks" stream's
+// incarnation is the journal's epoch, not the process's.
 import { Pull, Push } from "zeromq"
 import { decimal, endpoint, integer, text } from "../../shared/config.js"
-import { encodeEnvelope, Producer } from "../../shared/envelope.js"
+import { encodeEnvelope, newIncarnation } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { Journal } from "../../shared/journal.js"
-import { ticks } from "../../shared/pace.js"
+import { randomBetween, ticks } from "../../shared/pace.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, eachMessage, isClosedError, socketOptions } from "../../shared/sockets.js"
+import { TASKS, type TaskBody } from "../pipeline/task.js"
 import { Ledger, type LedgerEntry } from "./ledger.js"
 
 const service = startService("reliable-pipeline", {
@@ -28,12 +30,21 @@ const service = startService("reliable-pipeline", {
 })
 const { config, log } = service
 
-const producer = new Producer(service.name)
+const journal = new Journal<LedgerEntry | { epoch: string }>(config.RPIPE_JOURNAL)
+const entries = journal.entries()
+// The task ids' lifetime: made once, with the journal.
+let epoch = entries.find((e): e is { epoch: string } => "epoch" in e)?.epoch
+if (epoch === undefined) {
+  epoch = newIncarnation()
+  journal.append({ epoch })
+}
+const ledger = Ledger.replay(entries.filter((e): e is LedgerEntry => !("epoch" in e)), Date.now())
+// Each task should reach one worker and its result the sink; the sink's acknowledgement is what lets it go.
+service.declare(TASKS, "load-balanced", { incarnation: epoch, acknowledged: true })
+const producer = service.producer("task-sends")
 const inbox = new Inbox(service)
-const journal = new Journal<LedgerEntry>(config.RPIPE_JOURNAL)
-const ledger = Ledger.replay(journal.entries(), Date.now())
 let resends = 0
-log.info("ledger", `${ledger.acked} task(s) acknowledged before, ${ledger.pending} to send again, next id ${ledger.nextId}`, { acked: ledger.acked, pending: ledger.pending, nextId: ledger.nextId })
+log.info("ledger", `${ledger.acked} task(s) acknowledged before, ${ledger.pending} to send again, next id ${ledger.nextId}`, { acked: ledger.acked, pending: ledger.pending, nextId: ledger.nextId, epoch })
 
 const tasks = await bindSocket(service, new Push(socketOptions(config, "send")), config.RPIPE_VENTILATOR_BIND, "push")
 const acks = await bindSocket(service, new Pull(socketOptions(config, "receive")), config.RPIPE_ACKS_BIND, "acks")
@@ -47,18 +58,16 @@ void eachMessage(service, acks, frames => {
   for (const taskId of ids as number[]) {
     if (!ledger.ack(taskId)) continue
     journal.append({ acked: taskId })
-    // Always logged: the checker counts acknowledged tasks from these lines.
-    log.info("acked", `task ${taskId} acknowledged`, { taskId })
+    // Always logged: the accounting counts acknowledged tasks from these lines.
+    log.info("acked", `task ${taskId} acknowledged`, { stream: TASKS, incarnation: epoch, seq: taskId, taskId })
   }
 })
 
 async function send(taskId: number, workMs: number, attempt: number): Promise<void> {
-  const envelope = producer.next({ taskId, workMs })
+  const envelope = producer.next<TaskBody>({ taskId, workMs, epoch })
   await tasks.send(encodeEnvelope(envelope))
-  service.message("sent", `task ${taskId}${attempt > 1 ? ` (attempt ${attempt})` : ""}`, { seq: envelope.seq, incarnation: producer.incarnation, taskId, attempt })
+  service.message("sent", `task ${taskId}${attempt > 1 ? ` (attempt ${attempt})` : ""}`, { stream: TASKS, incarnation: epoch, seq: taskId, taskId, attempt: attempt - 1 })
 }
-
-const workMs = () => config.RPIPE_WORK_MS_MIN + Math.floor(Math.random() * (Math.max(config.RPIPE_WORK_MS_MIN, config.RPIPE_WORK_MS_MAX) - config.RPIPE_WORK_MS_MIN + 1))
 
 try {
   for await (const _ of ticks(service, config.RPIPE_RATE)) {
@@ -71,7 +80,7 @@ try {
     }
     const taskId = ledger.nextId
     if (config.RPIPE_TASKS > 0 && taskId > config.RPIPE_TASKS) continue
-    const work = workMs()
+    const work = randomBetween(config.RPIPE_WORK_MS_MIN, config.RPIPE_WORK_MS_MAX)
     journal.append({ sent: taskId, workMs: work })
     ledger.sent(taskId, work, Date.now())
     await send(taskId, work, 1)

@@ -9,9 +9,13 @@
 // lost reply); REQREP_RETRIES=N resends a timed-out request N times, each on a
 // new socket (waiting REQREP_RETRY_BACKOFF_MS, doubling, before each), then
 // gives up and exits cleanly: the Lazy Pirate.
+//
+// A request is one number of the client's "requests" stream however often it
+// is tried: each try is logged as `sent` with its attempt, and the request is
+// lost only when no try was answered (the client gave up on it).
 import { Request } from "zeromq"
 import { boolean, endpoint, integer, jsonObject } from "../../shared/config.js"
-import { encodeEnvelope, Producer, type Envelope } from "../../shared/envelope.js"
+import { encodeEnvelope, type Envelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { ticks } from "../../shared/pace.js"
 import { startService } from "../../shared/service.js"
@@ -36,15 +40,22 @@ const service = startService("reqrep", {
 const { config, log } = service
 
 const LOCKSTEP_PROBE_MS = 500
-const producer = new Producer(service.name)
+const REQUESTS = "requests"
+const producer = service.producer(REQUESTS, "request-reply")
 const inbox = new Inbox(service)
-const counts = { replies: 0, timeouts: 0, retries: 0, unexpected: 0 }
+const counts = { requests: 0, tries: 0, retries: 0, answered: 0, timeouts: 0, lost: 0, unexpected: 0 }
+/** The request waiting for its reply, if any: abandoned if the client stops now. */
+let inFlight: number | undefined
 
 const openSocket = () =>
   connectSocket(service, new Request({ ...socketOptions(config, "both"), receiveTimeout: config.REQREP_TIMEOUT_MS || -1 }), config.REQREP_CONNECT, "req")
 
 let client = openSocket()
-service.reportStats(() => ({ ...inbox.stats(), sent: producer.lastSeq, ...counts }))
+service.reportStats(() => ({ ...counts, badMessages: inbox.badMessages }))
+service.onStop(() => {
+  if (inFlight === undefined) return
+  log.warn("abandoned", `request ${inFlight} still awaited its reply when the client stopped`, { stream: REQUESTS, incarnation: producer.incarnation, ids: [inFlight] })
+})
 
 /** REQ is lockstep: a second send before the reply is refused (EFSM). */
 async function showLockstep(request: Envelope): Promise<void> {
@@ -68,10 +79,11 @@ async function showLockstep(request: Envelope): Promise<void> {
 async function attempt(request: Envelope, attemptNo: number): Promise<Envelope | "timeout" | "invalid"> {
   const started = performance.now()
   await client.send(encodeEnvelope(request))
-  service.message("sent", `request seq ${request.seq}${attemptNo > 0 ? ` (retry ${attemptNo})` : ""}`, { seq: request.seq, incarnation: producer.incarnation, attempt: attemptNo })
+  counts.tries += 1
+  service.message("sent", `request seq ${request.seq}${attemptNo > 0 ? ` (retry ${attemptNo})` : ""}`, { stream: REQUESTS, seq: request.seq, incarnation: producer.incarnation, attempt: attemptNo })
   if (config.REQREP_SHOW_LOCKSTEP && request.seq === 1 && attemptNo === 0) await showLockstep(request)
   try {
-    const decoded = inbox.accept(await client.receive(), { frames: 1 })
+    const decoded = inbox.open(await client.receive(), { frames: 1 })
     if (!decoded.ok) return "invalid"
     const reply = decoded.envelope
     if (reply.inReplyTo?.producer !== service.name || reply.inReplyTo.seq !== request.seq) {
@@ -81,7 +93,7 @@ async function attempt(request: Envelope, attemptNo: number): Promise<Envelope |
     }
     const rttMs = Math.round((performance.now() - started) * 100) / 100
     service.message("received", `reply to request ${request.seq} in ${rttMs} ms`, { producer: reply.producer, incarnation: reply.incarnation, seq: reply.seq, inReplyTo: reply.inReplyTo, rttMs, attempt: attemptNo, body: reply.body })
-    counts.replies += 1
+    counts.answered += 1
     return reply
   } catch (error) {
     if (!isTimeoutError(error)) throw error
@@ -97,18 +109,30 @@ async function attempt(request: Envelope, attemptNo: number): Promise<Envelope |
 try {
   for await (const _ of ticks(service, 1000 / config.REQREP_INTERVAL_MS)) {
     const request = producer.next(config.REQREP_BODY ?? { question: `request ${producer.lastSeq + 1}` })
+    counts.requests += 1
+    inFlight = request.seq
     for (let attemptNo = 0; ; attemptNo++) {
-      if ((await attempt(request, attemptNo)) !== "timeout" || config.REQREP_RETRIES === 0) break
+      const outcome = await attempt(request, attemptNo)
+      if (outcome === "invalid") counts.lost += 1 // REQ took it as the reply: no valid answer will come
+      if (outcome !== "timeout") break
+      if (config.REQREP_RETRIES === 0) {
+        // The plain client goes on with the next request: this one is lost.
+        counts.lost += 1
+        break
+      }
       if (attemptNo >= config.REQREP_RETRIES) {
-        log.warn("give-up", `no reply to request ${request.seq} after ${config.REQREP_RETRIES} retries: the server seems to be down, giving up`, { seq: request.seq, retries: config.REQREP_RETRIES })
+        counts.lost += 1
+        inFlight = undefined
+        log.warn("give-up", `no reply to request ${request.seq} after ${attemptNo} retries: the server seems to be down, giving up`, { seq: request.seq, retries: attemptNo })
         await service.stop("gave up")
       }
       counts.retries += 1
       // Back off: a server that is restarting should not meet a storm of retries.
       if (config.REQREP_RETRY_BACKOFF_MS > 0) await service.pause(config.REQREP_RETRY_BACKOFF_MS * 2 ** attemptNo)
     }
+    inFlight = undefined
     if (config.REQREP_REQUESTS > 0 && request.seq >= config.REQREP_REQUESTS) {
-      log.info("done", `all ${request.seq} requests made`, { requests: request.seq, replies: counts.replies })
+      log.info("done", `all ${request.seq} requests made: ${counts.answered} answered, ${counts.lost} lost`, { requests: request.seq, answered: counts.answered, lost: counts.lost })
       // Stay up, idle, until stopped: the run decides when it ends.
       await new Promise<void>(resolve => service.signal.addEventListener("abort", () => resolve()))
       break

@@ -3,15 +3,16 @@
 // receive, send. The reply names the request it answers in `inReplyTo`.
 //
 // With REQREP_DEDUP=true it is the Lazy Pirate's server: a request it has
-// already handled (the client sent it again after a timeout) is answered but
-// not handled twice. The handled requests are marked in a directory
-// (REQREP_HANDLED_DIR, in a volume), so a restarted server still knows them.
+// already handled (the client sent it again after a timeout) is answered with
+// the recorded result, not handled twice. Results are recorded, after the
+// work, in a directory (REQREP_HANDLED_DIR, in a volume), so a restarted
+// server still knows them.
 import { Reply } from "zeromq"
 import { boolean, endpoint, integer, text } from "../../shared/config.js"
-import { Producer, type Envelope } from "../../shared/envelope.js"
+import type { Envelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { HandledRequests, handleOnce } from "../../shared/handled.js"
-import { serveRequests } from "../../shared/replier.js"
+import { always, serveRequests } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, socketOptions } from "../../shared/sockets.js"
 
@@ -23,14 +24,14 @@ const service = startService("reqrep", {
 })
 const { config } = service
 
-const producer = new Producer(service.name)
+const producer = service.producer("replies")
 const inbox = new Inbox(service)
-const handled = config.REQREP_DEDUP ? new HandledRequests(config.REQREP_HANDLED_DIR) : undefined
+const handled = config.REQREP_DEDUP ? new HandledRequests(config.REQREP_HANDLED_DIR, `${service.name}-${service.instance}`) : undefined
 const server = await bindSocket(service, new Reply(socketOptions(config, "both")), config.REQREP_BIND, "rep")
-service.reportStats(() => ({ ...inbox.stats(), sent: producer.lastSeq, ...(handled ? { handled: handled.claimed } : {}) }))
+service.reportStats(() => ({ replies: producer.lastSeq, badMessages: inbox.badMessages, ...(handled ? { recorded: handled.recorded } : {}) }))
 
 const work = async (request: Envelope) => {
   await service.pause(config.REQREP_WORK_MS)
   return { echo: request.body, servedBy: service.name }
 }
-await serveRequests(service, server, inbox, producer, handled ? handleOnce(service, handled, work) : work)
+await serveRequests(service, server, inbox, producer, handled ? handleOnce(handled, work) : always(work))

@@ -4,7 +4,6 @@
 import { Dealer, Router } from "zeromq"
 import { runBroker } from "../../shared/broker.js"
 import { endpoint } from "../../shared/config.js"
-import { Producer } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, socketOptions } from "../../shared/sockets.js"
@@ -15,7 +14,8 @@ const service = startService("router-dealer", {
 })
 const { config } = service
 
-const producer = new Producer(service.name)
+// Its only messages of its own: error replies to garbage.
+const producer = service.producer("errors")
 const inbox = new Inbox(service)
 // mandatory: a reply for a client that is gone fails loudly instead of vanishing.
 const frontend = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.RD_FRONTEND_BIND, "router")

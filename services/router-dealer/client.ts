@@ -2,10 +2,12 @@
 // waiting for replies (unlike REQ, it is not lockstep), so many are in flight at
 // once and replies come back in any order. Each request is a promise in
 // PendingRequests; a reply is matched by its inReplyTo.seq, a lost one is
-// rejected by its own timeout and logged with its id.
+// rejected by its own timeout and logged with its id. This client does not
+// retry: a request timed out is lost (a reply that comes later is logged as
+// late, and does not make it answered).
 import { Dealer } from "zeromq"
 import { decimal, endpoint, integer } from "../../shared/config.js"
-import { encodeEnvelope, Producer, type Envelope } from "../../shared/envelope.js"
+import { encodeEnvelope, EMPTY, type Envelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { ticks } from "../../shared/pace.js"
 import { startService } from "../../shared/service.js"
@@ -23,25 +25,25 @@ const service = startService("router-dealer", {
 })
 const { config, log } = service
 
-const EMPTY = Buffer.alloc(0)
-const producer = new Producer(service.name)
+const REQUESTS = "requests"
+const producer = service.producer(REQUESTS, "request-reply")
 const inbox = new Inbox(service)
 const pending = new PendingRequests()
 const client = connectSocket(service, new Dealer(socketOptions(config, "both")), config.RD_FRONTEND_CONNECT, "dealer")
-const counts = { replies: 0, timeouts: 0, lateReplies: 0, unexpected: 0, abandoned: 0 }
+const counts = { requests: 0, answered: 0, lost: 0, lateReplies: 0, unexpected: 0, abandoned: 0 }
 
-service.reportStats(() => ({ ...inbox.stats(), sent: producer.lastSeq, ...counts, pending: pending.size }))
+service.reportStats(() => ({ ...counts, pending: pending.size, badMessages: inbox.badMessages }))
 service.onStop(() => {
   const ids = pending.abandonAll()
   counts.abandoned += ids.length
-  if (ids.length > 0) log.warn("abandoned", `${ids.length} request(s) still pending at shutdown`, { ids })
+  if (ids.length > 0) log.warn("abandoned", `${ids.length} request(s) still awaited their reply when the client stopped`, { stream: REQUESTS, incarnation: producer.incarnation, ids })
 })
 
 // Replies: [empty delimiter, envelope], the way a REP worker's reply comes back
 // through the broker.
 void eachMessage(service, client, ([delimiter, ...rest]) => {
   if (delimiter === undefined || delimiter.length !== 0) return inbox.reject("reply must start with an empty delimiter frame")
-  const decoded = inbox.accept(rest, { frames: 1 })
+  const decoded = inbox.open(rest, { frames: 1 })
   if (!decoded.ok) return
   const reply = decoded.envelope
   const id = reply.inReplyTo?.seq
@@ -59,12 +61,12 @@ void eachMessage(service, client, ([delimiter, ...rest]) => {
 async function awaitReply(id: number, answered: Promise<Envelope>, started: number): Promise<void> {
   try {
     const reply = await answered
-    counts.replies += 1
+    counts.answered += 1
     const rttMs = Math.round((performance.now() - started) * 100) / 100
     service.message("received", `reply to request ${id} in ${rttMs} ms`, { id, producer: reply.producer, incarnation: reply.incarnation, seq: reply.seq, inReplyTo: reply.inReplyTo, rttMs, body: reply.body })
   } catch (error) {
     if (error instanceof RequestTimeout) {
-      counts.timeouts += 1
+      counts.lost += 1
       log.warn("timeout", `no reply to request ${id} within ${error.timeoutMs} ms`, { id, seq: id, timeoutMs: error.timeoutMs })
     }
   }
@@ -76,6 +78,7 @@ for await (const _ of ticks(service, config.RD_RATE)) {
   for (let n = 0; n < config.RD_BURST && !service.stopping && !allSent(); n++) {
     const envelope = producer.next({ question: `request ${producer.lastSeq + 1}` })
     const id = envelope.seq
+    counts.requests += 1
     const answered = pending.add(id, config.RD_TIMEOUT_MS)
     void awaitReply(id, answered, performance.now())
     try {
@@ -86,7 +89,7 @@ for await (const _ of ticks(service, config.RD_RATE)) {
       if (isClosedError(client, error)) break
       throw error
     }
-    service.message("sent", `request ${id}`, { seq: id, incarnation: producer.incarnation, id, pending: pending.size })
+    service.message("sent", `request ${id}`, { stream: REQUESTS, seq: id, incarnation: producer.incarnation, id, pending: pending.size })
   }
 }
 

@@ -4,9 +4,9 @@
 // the client's replies come back out of order.
 import { Reply } from "zeromq"
 import { endpoint, integer } from "../../shared/config.js"
-import { Producer } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
-import { serveRequests } from "../../shared/replier.js"
+import { randomBetween } from "../../shared/pace.js"
+import { always, serveRequests } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, socketOptions } from "../../shared/sockets.js"
 
@@ -17,14 +17,20 @@ const service = startService("router-dealer", {
 })
 const { config } = service
 
-const producer = new Producer(service.name)
+const producer = service.producer("replies")
 const inbox = new Inbox(service)
 const worker = connectSocket(service, new Reply(socketOptions(config, "both")), config.RD_BACKEND_CONNECT, "rep")
-service.reportStats(() => ({ ...inbox.stats(), sent: producer.lastSeq }))
+// A share of the clients' requests: this worker judges no stream.
+service.reportStats(() => ({ replies: producer.lastSeq, badMessages: inbox.badMessages }))
 
-await serveRequests(service, worker, inbox, producer, async request => {
-  const { RD_WORK_MS_MIN: min, RD_WORK_MS_MAX: max } = config
-  const workMs = min + Math.floor(Math.random() * (Math.max(min, max) - min + 1))
-  await service.pause(workMs)
-  return { answer: request.body, servedBy: service.name, workMs }
-})
+await serveRequests(
+  service,
+  worker,
+  inbox,
+  producer,
+  always(async request => {
+    const workMs = randomBetween(config.RD_WORK_MS_MIN, config.RD_WORK_MS_MAX)
+    await service.pause(workMs)
+    return { answer: request.body, servedBy: service.name, workMs }
+  }),
+)

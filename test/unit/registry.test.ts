@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, it } from "node:test"
-import { fileNameOf, HandledRequests } from "../../shared/handled.js"
+import { fileNameOf, handleOnce, HandledRequests } from "../../shared/handled.js"
 import { WorkerRegistry } from "../../services/paranoid-pirate/registry.js"
 import { HEARTBEAT, READY, signalOf } from "../../services/paranoid-pirate/signals.js"
 import { describeIdentity } from "../../shared/sockets.js"
@@ -89,21 +89,46 @@ describe("the Paranoid Pirate signals", () => {
 })
 
 describe("the record of handled requests", () => {
-  it("lets one claim win per key, across instances sharing the directory and across restarts", () => {
+  const request = (seq: number) => ({ v: 1 as const, producer: "client", incarnation: "abc", seq, sentAt: 0, body: null })
+  const inDirectory = async (use: (directory: string) => Promise<void>) => {
     const directory = mkdtempSync(join(tmpdir(), "handled-"))
     try {
-      const one = new HandledRequests(directory)
-      const two = new HandledRequests(directory)
-      assert.equal(one.claim("client/abc/1"), true)
-      assert.equal(two.claim("client/abc/1"), false, "the sibling sees the claim")
-      assert.equal(two.claim("client/abc/2"), true)
-      assert.equal(new HandledRequests(directory).claim("client/abc/2"), false, "a restarted process sees it")
-      assert.deepEqual([one.claimed, two.claimed], [1, 1])
-      assert.equal(readdirSync(directory).length, 2)
+      await use(directory)
     } finally {
       rmSync(directory, { recursive: true, force: true })
     }
-  })
+  }
+
+  it("records a request only once its work is done: work that fails or is cut off leaves no record, and the retry does the work", () =>
+    inDirectory(async directory => {
+      const handled = new HandledRequests(directory, "one")
+      let worked = 0
+      const dying = handleOnce(handled, () => Promise.reject(new Error("killed mid-work")))
+      await assert.rejects(dying(request(1)))
+      assert.equal(handled.find("client/abc/1"), undefined, "no record of work that never finished")
+      const retry = await handleOnce(handled, async () => ({ done: ++worked }))(request(1))
+      assert.deepEqual(retry, { outcome: "delivered", body: { done: 1 } })
+    }))
+
+  it("answers a request recorded before with its recorded result, across processes sharing the directory and across restarts", () =>
+    inDirectory(async directory => {
+      let worked = 0
+      const work = async () => ({ done: ++worked })
+      assert.deepEqual(await handleOnce(new HandledRequests(directory, "one"), work)(request(1)), { outcome: "delivered", body: { done: 1 } })
+      assert.deepEqual(await handleOnce(new HandledRequests(directory, "two"), work)(request(1)), { outcome: "absorbed", body: { done: 1 } })
+      assert.equal(worked, 1, "the sibling did not do the work again")
+    }))
+
+  it("lets the first to finish win when two do the same work (a paused worker resuming after its sibling handled the retry)", () =>
+    inDirectory(async directory => {
+      const one = new HandledRequests(directory, "one")
+      const two = new HandledRequests(directory, "two")
+      assert.equal(two.record("client/abc/7", { by: "two" }), true)
+      assert.equal(one.record("client/abc/7", { by: "one" }), false)
+      assert.deepEqual(one.find("client/abc/7"), { body: { by: "two" } })
+      assert.deepEqual([one.recorded, two.recorded], [0, 1])
+      assert.deepEqual(readdirSync(directory), [fileNameOf("client/abc/7")], "no draft left behind")
+    }))
 
   it("turns any key into one safe file name", () => {
     assert.equal(fileNameOf("pp-client/0a1b/17"), "pp-client%2f0a1b%2f17")
