@@ -20,7 +20,7 @@ export default scenario({
     run(REQ, "node", "dist/services/book/filer-req.js", "greeting.txt"),
   ],
   figures: history => {
-    const replies = events(history, REQ, "reply").map(e => e.body as { error?: { code: string }; content?: string })
+    const replies = events(history, REQ, "received").map(e => e.body as { error?: { code: string }; content?: string })
     return {
       codes: replies.map(body => body.error?.code ?? "content"),
       lastReplyHasContent: typeof replies.at(-1)?.content === "string",

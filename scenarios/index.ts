@@ -2,6 +2,7 @@
 import netNewIp from "./net-new-ip.js"
 import netPartition from "./net-partition.js"
 import ppFairQueue from "./pp-fair-queue.js"
+import ppKillMidTask from "./pp-kill-mid-task.js"
 import ppLoadBalance from "./pp-load-balance.js"
 import ppNoWorkerYet from "./pp-no-worker-yet.js"
 import ppWorkerKilled from "./pp-worker-killed.js"
@@ -19,6 +20,7 @@ import bookPushFirstJoiner from "./book-push-first-joiner.js"
 import bookWatcherReconnect from "./book-watcher-reconnect.js"
 import type { Scenario } from "./runner/dsl.js"
 import wholeMessages from "./whole-messages.js"
+import psFirstMessages from "./ps-first-messages.js"
 import psLateJoiner from "./ps-late-joiner.js"
 import psNoSubscriber from "./ps-no-subscriber.js"
 import psPausedPublisher from "./ps-paused-publisher.js"
@@ -29,4 +31,4 @@ import psSubscriberDown from "./ps-subscriber-down.js"
 import psTopicFilter from "./ps-topic-filter.js"
 import psTwoPublishers from "./ps-two-publishers.js"
 
-export const catalogue = [psReconnect, psLateJoiner, psSubscriberDown, psNoSubscriber, psSlowSubscriber, psSuicidalSnail, psTwoPublishers, psTopicFilter, psPausedPublisher, ppLoadBalance, ppNoWorkerYet, ppWorkerKilled, ppWorkerRestart, ppFairQueue, rrLockstep, rrServerKilled, rrThreeClients, rdAsync, rdRouting, rdWorkerKilled, netPartition, netNewIp, wholeMessages, bookWatcherReconnect, bookFilerErrors, bookFilerLockstep, bookClusterRespawn, bookPushFirstJoiner] as unknown as Scenario[]
+export const catalogue = [psReconnect, psLateJoiner, psFirstMessages, psSubscriberDown, psNoSubscriber, psSlowSubscriber, psSuicidalSnail, psTwoPublishers, psTopicFilter, psPausedPublisher, ppLoadBalance, ppNoWorkerYet, ppWorkerKilled, ppKillMidTask, ppWorkerRestart, ppFairQueue, rrLockstep, rrServerKilled, rrThreeClients, rdAsync, rdRouting, rdWorkerKilled, netPartition, netNewIp, wholeMessages, bookWatcherReconnect, bookFilerErrors, bookFilerLockstep, bookClusterRespawn, bookPushFirstJoiner] as unknown as Scenario[]

@@ -2,7 +2,7 @@
 // falls behind until the publisher drops messages for it (seen only as gaps,
 // after the fact), the snail checks each message's age and stops, loudly,
 // as soon as it is too far behind: before it has lost anything.
-import { delivery, events } from "./runner/checkers.js"
+import { events, fanOut, sentUpTo } from "./runner/checkers.js"
 import { atLeast, between, equals, scenario, waitFor } from "./runner/dsl.js"
 
 const RATE = 200
@@ -17,15 +17,15 @@ export default scenario({
   timeline: [waitFor("pubsub-snail", "too-slow", { timeoutMs: 30_000 }), waitFor("pubsub-snail", "shutdown"), waitFor("pubsub-subscriber", "gap", { timeoutMs: 30_000 })],
   figures: history => {
     const tooSlow = events(history, "pubsub-snail", "too-slow")[0]
-    const snailLast = (tooSlow?.seq as number | undefined) ?? 0
     // What the snail was sent up to the message that made it stop: had it lost any?
-    const snail = delivery(history, { producer: "pubsub-publisher", consumer: "pubsub-snail", sentWhere: e => (e.seq as number) <= snailLast })
+    const snail = tooSlow ? fanOut(sentUpTo(history, "pubsub-publisher", tooSlow.seq as number), { producer: "pubsub-publisher", consumer: "pubsub-snail" }) : undefined
     const firstGap = events(history, "pubsub-subscriber", "gap")[0]
     const start = events(history, "pubsub-snail", "received")[0]?.t ?? 0
     return {
       snailStoppedAfterMs: (tooSlow?.t ?? 0) - start,
       snailLagMs: (tooSlow?.lagMs as number | undefined) ?? 0,
-      snailLostBeforeStopping: snail.lost,
+      snailReceivedBeforeStopping: snail?.received ?? null,
+      snailLostBeforeStopping: snail?.lost ?? null,
       snailExitCode: (events(history, "pubsub-snail", "shutdown")[0]?.exitCode as number | undefined) ?? -1,
       plainFirstGapAfterMs: (firstGap?.t ?? 0) - start,
       plainLostAtFirstGap: (firstGap?.count as number | undefined) ?? 0,
@@ -33,6 +33,7 @@ export default scenario({
   },
   checks: f => [
     ["snail: lag when it stopped (ms)", f.snailLagMs, between(MAX_LAG_MS, MAX_LAG_MS * 3)],
+    ["snail: messages received before it stopped", f.snailReceivedBeforeStopping, atLeast(1)],
     ["snail: messages lost before it stopped", f.snailLostBeforeStopping, equals(0)],
     ["snail: exit code", f.snailExitCode, equals(3)],
     ["plain subscriber: lost at its first gap", f.plainLostAtFirstGap, atLeast(1)],

@@ -1,6 +1,6 @@
 // ROUTER/DEALER: a DEALER client keeps many requests outstanding; replies come
 // back out of order and are matched by id; none is lost.
-import { count, events, maxOf, requests } from "./runner/checkers.js"
+import { count, events, maxOf, requestReply } from "./runner/checkers.js"
 import { atLeast, equals, scenario, waitFor } from "./runner/dsl.js"
 
 export default scenario({
@@ -11,26 +11,26 @@ export default scenario({
   env: { RD_BURST: "10", RD_RATE: "0.5", RD_WORK_MS_MIN: "50", RD_WORK_MS_MAX: "400", RD_TIMEOUT_MS: "5000" },
   timeline: [waitFor("rd-client", "received", { count: 40, from: "start" })],
   figures: history => {
-    const ids = events(history, "rd-client", "received").map(e => e.id as number)
-    const outOfOrder = ids.filter((id, i) => i > 0 && id < Math.max(...ids.slice(0, i))).length
-    // Requests still pending when the run stops the client are abandoned, not lost.
-    const abandoned = new Set(events(history, "rd-client", "abandoned").flatMap(e => e.ids as number[]))
-    const timedOut = new Set(events(history, "rd-client", "timeout").map(e => e.id as number))
+    const replies = events(history, "rd-client", "received")
+    const ids = replies.map(e => e.id as number)
+    const requests = requestReply(history, "rd-client")
     return {
-      ...requests(history, "rd-client"),
+      answered: requests?.received ?? null,
       maxOutstanding: maxOf(history, "rd-client", "sent", "pending"),
-      outOfOrderReplies: outOfOrder,
-      matchedById: events(history, "rd-client", "received").every(e => e.id === (e.inReplyTo as { seq: number }).seq),
-      lost: events(history, "rd-client", "sent").filter(e => !ids.includes(e.id as number) && !timedOut.has(e.id as number) && !abandoned.has(e.id as number)).length,
-      abandonedAtStop: abandoned.size,
+      outOfOrderReplies: ids.filter((id, i) => i > 0 && id < Math.max(...ids.slice(0, i))).length,
+      // Each worker echoes the request's body ("request <n>"): the reply matched to id n must carry n.
+      matchedById: replies.length > 0 && replies.every(e => Number((e.body as { answer: { question: string } }).answer.question.split(" ").at(-1)) === e.id),
+      lost: requests?.lost ?? null,
+      abandonedAtStop: requests?.abandoned ?? null,
+      timeouts: count(history, "rd-client", "timeout"),
       lateOrUnexpected: count(history, "rd-client", "late-reply") + count(history, "rd-client", "unexpected-reply"),
     }
   },
   checks: f => [
     ["requests outstanding at once", f.maxOutstanding, atLeast(10)],
     ["replies out of order", f.outOfOrderReplies, atLeast(1)],
-    ["every reply matched to its request id", f.matchedById, equals(true)],
-    ["lost", f.lost, equals(0)],
+    ["every reply matched to the request it answers", f.matchedById, equals(true)],
+    ["requests lost", f.lost, equals(0)],
     ["timeouts", f.timeouts, equals(0)],
   ],
 })

@@ -35,6 +35,8 @@ export default scenario({
     const firstKill = actionTime(history, "kill", "reqrep-server") ?? 0
     const restarted = actionTime(history, "start", "reqrep-server") ?? 0
     const giveUp = events(history, RETRYING, "give-up")[0]
+    // Counted from the tries it sent, not from what it says of itself.
+    const retriesOfGivenUp = giveUp ? count(history, RETRYING, "sent", e => e.seq === giveUp.seq && (e.attempt as number) > 0) : null
     return {
       naive: {
         repliesBeforeKill: count(history, NAIVE, "received", e => e.t < firstKill),
@@ -47,7 +49,7 @@ export default scenario({
         timeouts: count(history, RETRYING, "timeout"),
         repliesAfterRestart: count(history, RETRYING, "received", e => e.t > restarted),
         gaveUp: giveUp !== undefined,
-        retriesBeforeGivingUp: giveUp?.retries ?? null,
+        retriesBeforeGivingUp: retriesOfGivenUp,
         exit: events(history, RETRYING, "shutdown")[0]?.reason ?? null,
       },
     }

@@ -1,6 +1,6 @@
 // Transport: ZeroMQ delivers a multipart message whole or not at all, from one
 // byte to 10 MiB: never a part of one.
-import { count, delivery, events } from "./runner/checkers.js"
+import { count, events, fanOut, sentUpTo } from "./runner/checkers.js"
 import { atLeast, equals, same, scenario, waitFor } from "./runner/dsl.js"
 import type { HistoryEvent } from "./runner/history.js"
 import type { Check } from "./runner/dsl.js"
@@ -18,11 +18,11 @@ export default scenario({
     const seqs = events(history, "pubsub-subscriber", "received").map(e => e.seq as number)
     // From the subscriber's first message to its last: what it could have had.
     const inWindow = (e: HistoryEvent) => (e.seq as number) >= Math.min(...seqs) && (e.seq as number) <= Math.max(...seqs)
-    const got = delivery(history, { producer: "pubsub-publisher", consumer: "pubsub-subscriber", sentWhere: inWindow })
+    const got = fanOut(sentUpTo(history, "pubsub-publisher", Math.max(...seqs)), { producer: "pubsub-publisher", consumer: "pubsub-subscriber" })
     const bySize = Object.fromEntries(
       SIZES.map(size => [size, { sent: count(history, "pubsub-publisher", "sent", e => e.payloadBytes === size && inWindow(e)), whole: count(history, "pubsub-subscriber", "received", e => e.payloadBytes === size) }]),
     )
-    return { bySize, partial: count(history, "pubsub-subscriber", "bad-message"), lost: got.lost, received: got.received }
+    return { bySize, partial: count(history, "pubsub-subscriber", "bad-message"), lost: got?.lost ?? null, received: got?.received ?? null }
   },
   checks: f => [
     ...SIZES.flatMap(size => [
@@ -30,5 +30,6 @@ export default scenario({
       [`${size} B: arrived whole`, f.bySize[size]!.whole, atLeast(1)],
     ] as Check[]),
     ["partial messages", f.partial, equals(0)],
+    ["lost once joined", f.lost, equals(0)],
   ],
 })

@@ -24,6 +24,8 @@ export const commonSpec = {
   HEARTBEAT_TTL_MS: integer(0, { min: 0, max: 6_553_500 }),
   SEND_HWM: integer(1000, { min: 0, max: 10_000_000 }),
   RECEIVE_HWM: integer(1000, { min: 0, max: 10_000_000 }),
+  /** A producer makes no new messages from this time on (epoch ms; 0: never): runs compared side by side end together. */
+  PRODUCE_UNTIL: integer(0, { min: 0 }),
 }
 
 export type CommonConfig = ConfigOf<typeof commonSpec>

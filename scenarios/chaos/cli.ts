@@ -7,9 +7,8 @@ import { root } from "../runner/compose.js"
 import { terminalTable, writeRun } from "../runner/report.js"
 import { runScenario, teardownAll } from "../runner/runner.js"
 import { withChaosRow } from "../runner/verdicts.js"
-import type { VariantFigures } from "./patterns.js"
-import { chaosScenario } from "./chaos.js"
-import { patterns } from "./patterns.js"
+import { chaosScenario, type ChaosFigures } from "./chaos.js"
+import { describeVariant, patterns } from "./patterns.js"
 
 const print = (line: string) => process.stdout.write(`${line}\n`)
 const [patternName = "", durationArg = "60", seedArg = ""] = process.argv.slice(2)
@@ -38,9 +37,8 @@ print(terminalTable(result))
 print(`report: ${folder}/report.md   timeline: ${folder}/timeline.svg`)
 
 // The pattern's row in docs/verdicts.md: the latest run.
-const { naive, reliable, faultsApplied } = result.figures as { naive: VariantFigures; reliable: VariantFigures; faultsApplied: number }
-const state = reliable.finalStateDiffers === undefined ? "" : ` (keys off the original at the end: naive ${naive.finalStateDiffers ?? "?"}, reliable ${reliable.finalStateDiffers})`
-const row = `| \`${pattern.name}\`${state} | ${seed}, ${faultsApplied} faults in ${durationS} s | ${naive.attempted} / ${naive.delivered} / **${naive.lost}** / ${naive.duplicated} | ${reliable.attempted} / ${reliable.acknowledged ?? "–"} / ${reliable.delivered} / **${reliable.lost}** / ${reliable.duplicated} | ${naive.longestOutageMs} / ${reliable.longestOutageMs} ms | ${result.verdict} |`
+const { naive, reliable, faultsApplied, faultSpanMs } = result.figures as ChaosFigures
+const row = `| \`${pattern.name}\` | ${seed}: ${faultsApplied} faults in ${(faultSpanMs / 1000).toFixed(1)} s | ${pattern.naive.label}: ${describeVariant(naive)} | ${pattern.reliable.label}: ${describeVariant(reliable)} | ${naive.longestOutageMs} / ${reliable.longestOutageMs} ms | ${result.verdict} |`
 const verdicts = join(root, "docs", "verdicts.md")
 writeFileSync(verdicts, withChaosRow(existsSync(verdicts) ? readFileSync(verdicts, "utf8") : "# Verdicts\n", pattern.name, row))
 print("docs/verdicts.md: naive vs reliable row updated")

@@ -1,51 +1,13 @@
 // Checkers: pure functions from a run's history to figures. They recount from
-// the raw `sent` and `received` events instead of trusting the services' own
-// totals, so a scenario can also check that the lab's counts agree with what
-// really happened. Unit-tested on hand-made histories (test/unit/checkers.test.ts).
+// the raw events (`sent`, `received`, `delivered`, joins) with the accounting
+// model (shared/accounting.ts) instead of trusting the services' own totals,
+// so a scenario can also check that the lab's live counts agree with what
+// really happened. Unit-tested on hand-made histories (test/unit/checkers.test.ts
+// and, scenario by scenario, test/unit/scenario-checks.test.ts).
+import { account, figuresKey, formatRanges, toRanges, type FanOutFigures, type LoadBalancedFigures, type RequestReplyFigures, type StreamFigures } from "../../shared/accounting.js"
 import { RUNNER, type History, type HistoryEvent } from "./history.js"
 
-export interface MessageRef {
-  producer: string
-  incarnation: string
-  seq: number
-}
-
-export interface Delivery {
-  sent: number
-  received: number
-  lost: number
-  /** The lost messages as seq ranges, per producer incarnation. */
-  lostRanges: Array<{ incarnation: string; from: number; to: number }>
-  duplicated: number
-  /** Received, but never sent by that producer (or sent outside the window looked at). */
-  unexpected: number
-  outOfOrder: number
-}
-
-interface StreamSpec {
-  producer: string
-  consumer: string
-  /** Which of the producer's sent messages count (a window, an incarnation). */
-  sentWhere?: (event: HistoryEvent) => boolean
-  /** What a `received` event of the consumer refers to; the default reads producer/incarnation/seq. */
-  refOf?: (event: HistoryEvent) => MessageRef | undefined
-  /**
-   * Count only from the consumer's first message on (default): what was sent
-   * before it joined was never its to lose (a late joiner's first seq is > 1).
-   */
-  sinceJoined?: boolean
-}
-
-export const directRef = (event: HistoryEvent): MessageRef | undefined =>
-  typeof event.producer === "string" && typeof event.incarnation === "string" && typeof event.seq === "number" ? { producer: event.producer, incarnation: event.incarnation, seq: event.seq } : undefined
-
-/** A pipeline sink's result names the ventilator's task it answers. */
-export const taskRef = (event: HistoryEvent): MessageRef | undefined =>
-  typeof event.ventilator === "string" && typeof event.ventilatorIncarnation === "string" && typeof event.taskId === "number"
-    ? { producer: event.ventilator, incarnation: event.ventilatorIncarnation, seq: event.taskId }
-    : undefined
-
-const key = (incarnation: string, seq: number) => `${incarnation}:${seq}`
+export { percentile } from "../../shared/accounting.js"
 
 export function events(history: History, service: string, event: string, where: (e: HistoryEvent) => boolean = () => true): HistoryEvent[] {
   return history.filter(e => e.service === service && e.event === event && where(e))
@@ -55,45 +17,34 @@ export function count(history: History, service: string, event: string, where?: 
   return events(history, service, event, where).length
 }
 
-/** What one consumer got of one producer's stream. */
-export function delivery(history: History, { producer, consumer, sentWhere = () => true, refOf = directRef, sinceJoined = true }: StreamSpec): Delivery {
-  const receivedEvents = events(history, consumer, "received").filter(e => refOf(e)?.producer === producer)
-  const refs = receivedEvents.map(e => refOf(e)!)
-  const first = refs[0]
-  const firstAt = receivedEvents[0]?.t ?? Number.POSITIVE_INFINITY
-  const joined = (e: HistoryEvent) =>
-    !sinceJoined || (e.incarnation === first?.incarnation ? (e.seq as number) >= first!.seq : e.t >= firstAt)
-  const sent = events(history, producer, "sent", e => typeof e.seq === "number" && typeof e.incarnation === "string" && sentWhere(e) && joined(e))
-  const sentKeys = new Set(sent.map(e => key(e.incarnation as string, e.seq as number)))
+/** One consumer's figures of a fan-out stream (the publisher's topic, by default "ticks"). */
+export function fanOut(history: History, { producer, consumer, stream = "ticks" }: { producer: string; consumer: string; stream?: string }): FanOutFigures | undefined {
+  return account(history).find((f): f is FanOutFigures => f.promise === "fan-out" && f.producer === producer && f.stream === stream && f.consumer === consumer)
+}
 
-  const seen = new Set<string>()
-  const highest = new Map<string, number>()
-  let duplicated = 0
-  let unexpected = 0
-  let outOfOrder = 0
-  for (const ref of refs) {
-    const k = key(ref.incarnation, ref.seq)
-    if (seen.has(k)) {
-      duplicated += 1
-      continue
-    }
-    seen.add(k)
-    if (!sentKeys.has(k)) unexpected += 1
-    if (ref.seq < (highest.get(ref.incarnation) ?? 0)) outOfOrder += 1
-    highest.set(ref.incarnation, Math.max(ref.seq, highest.get(ref.incarnation) ?? 0))
-  }
+/** A load-balanced stream's figures (a ventilator's tasks, by default), judged at its end. */
+export function loadBalanced(history: History, { producer, stream = "tasks" }: { producer: string; stream?: string }): LoadBalancedFigures | undefined {
+  return account(history).find((f): f is LoadBalancedFigures => f.promise === "load-balanced" && f.producer === producer && f.stream === stream)
+}
 
-  const lostRanges: Delivery["lostRanges"] = []
-  const lostSorted = sent
-    .filter(e => !seen.has(key(e.incarnation as string, e.seq as number)))
-    .map(e => ({ incarnation: e.incarnation as string, seq: e.seq as number }))
-    .sort((a, b) => (a.incarnation === b.incarnation ? a.seq - b.seq : a.incarnation < b.incarnation ? -1 : 1))
-  for (const { incarnation, seq } of lostSorted) {
-    const last = lostRanges.at(-1)
-    if (last && last.incarnation === incarnation && last.to === seq - 1) last.to = seq
-    else lostRanges.push({ incarnation, from: seq, to: seq })
-  }
-  return { sent: sent.length, received: seen.size - unexpected, lost: lostSorted.length, lostRanges, duplicated, unexpected, outOfOrder }
+/** A client's requests, judged by the request/reply promise. */
+export function requestReply(history: History, client: string, stream = "requests"): RequestReplyFigures | undefined {
+  return account(history).find((f): f is RequestReplyFigures => f.promise === "request-reply" && f.producer === client && f.stream === stream)
+}
+
+/** The history without the producer's sends after `lastSeq` (what a consumer that stopped there could have had). */
+export function sentUpTo(history: History, producer: string, lastSeq: number): History {
+  return history.filter(e => !(e.service === producer && e.event === "sent" && typeof e.seq === "number" && e.seq > lastSeq))
+}
+
+/** The numbers of ranges like [{from: 3, to: 5}], one by one. */
+export const idsOf = (ranges: Array<{ from: number; to: number }>): number[] => ranges.flatMap(r => Array.from({ length: r.to - r.from + 1 }, (_, i) => r.from + i))
+
+/** The seqs a consumer's `gap` lines name, sorted (what the lab itself said was lost). */
+export function gapsLogged(history: History, consumer: string, where: (e: HistoryEvent) => boolean = () => true): number[] {
+  return events(history, consumer, "gap", where)
+    .flatMap(e => idsOf(e.missing as Array<{ from: number; to: number }>))
+    .sort((a, b) => a - b)
 }
 
 /** The time of the first runner action of `kind` on `target` (when it took effect). */
@@ -113,64 +64,9 @@ export function firstAfter(history: History, after: number | undefined, where: (
   return after === undefined ? undefined : history.find(e => e.t >= after && where(e))
 }
 
-/** The longest interval without a `received` at the consumer, between its first and last. */
-export function longestOutage(history: History, { consumer, producer }: { consumer: string; producer?: string }): { ms: number; from: number; to: number } {
-  const times = events(history, consumer, "received", e => producer === undefined || e.producer === producer).map(e => e.t)
-  let worst = { ms: 0, from: times[0] ?? 0, to: times[0] ?? 0 }
-  for (let i = 1; i < times.length; i++) {
-    const gap = times[i]! - times[i - 1]!
-    if (gap > worst.ms) worst = { ms: gap, from: times[i - 1]!, to: times[i]! }
-  }
-  return worst
-}
-
-export function percentile(values: number[], p: number): number | null {
-  if (values.length === 0) return null
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
-}
-
-export interface Requests {
-  requests: number
-  replies: number
-  timeouts: number
-  /** Requests with neither a reply nor a timeout (still pending, or lost silently). */
-  unanswered: number
-  latencyP50: number | null
-  latencyP99: number | null
-}
-
-/** A request/reply client's figures: requests by id (`id` or `seq` on `sent`), replies by `inReplyTo.seq`. */
-export function requests(history: History, client: string): Requests {
-  const idOf = (e: HistoryEvent) => (typeof e.id === "number" ? e.id : (e.seq as number))
-  const sent = new Set(events(history, client, "sent").map(idOf))
-  const replies = events(history, client, "received")
-  const replied = new Set(replies.map(e => (e.inReplyTo as { seq: number } | undefined)?.seq))
-  const timedOut = new Set(events(history, client, "timeout").map(idOf))
-  const rtts = replies.map(e => e.rttMs).filter((v): v is number => typeof v === "number")
-  return {
-    requests: sent.size,
-    replies: replies.length,
-    timeouts: events(history, client, "timeout").length,
-    unanswered: [...sent].filter(id => !replied.has(id) && !timedOut.has(id)).length,
-    latencyP50: percentile(rtts, 50),
-    latencyP99: percentile(rtts, 99),
-  }
-}
-
 /** Replies a client got that answer somebody else's request, plus those it could not match at all. */
 export function foreignReplies(history: History, client: string): number {
   return count(history, client, "received", e => (e.inReplyTo as { producer?: string } | undefined)?.producer !== client) + count(history, client, "unexpected-reply")
-}
-
-/** How a consumer's `received` events divide by a field (which worker served each result). */
-export function shares(history: History, consumer: string, field = "producer"): Record<string, number> {
-  const result: Record<string, number> = {}
-  for (const e of events(history, consumer, "received")) {
-    const value = String(e[field])
-    result[value] = (result[value] ?? 0) + 1
-  }
-  return Object.fromEntries(Object.entries(result).sort(([a], [b]) => (a < b ? -1 : 1)))
 }
 
 /** Events per second between the first and the last of them. */
@@ -198,30 +94,33 @@ export function each<T>(names: readonly string[], figuresOf: (name: string) => T
   return Object.fromEntries(names.map(name => [name, figuresOf(name)]))
 }
 
-export interface StreamFigures extends Delivery {
-  longestOutageMs: number
-}
-
 /**
- * The figures every run reports, whatever its scenario: for each consumer and
- * each producer it received from, the delivery counts and the longest outage;
- * for each client that measured round trips, its request/reply figures.
- * Keyed "producer -> consumer" (prefixed "variant: " when a scenario has several).
+ * The figures every run reports, whatever its scenario: each declared stream
+ * judged by its promise (fan-out: per consumer; load-balanced: at its end,
+ * with the consumers' shares; request-reply: per client). Keyed
+ * "producer/stream[ -> consumer]", prefixed "variant: " when a scenario has several.
  */
-export function standardFigures(history: History): { streams: Record<string, StreamFigures>; requestReply: Record<string, Requests> } {
+export function standardFigures(history: History): { streams: Record<string, StreamFigures> } {
   const streams: Record<string, StreamFigures> = {}
-  const requestReply: Record<string, Requests> = {}
   const variants = [...new Set(history.map(e => e.variant))]
   for (const variant of variants) {
-    const part = ofVariant(history, variant)
     const prefix = variants.length > 1 ? `${variant}: ` : ""
-    const pairs = new Set(part.filter(e => e.event === "received" && typeof e.producer === "string").map(e => `${e.producer as string}\u0000${e.service}`))
-    for (const pair of [...pairs].sort()) {
-      const [producer, consumer] = pair.split("\u0000") as [string, string]
-      streams[`${prefix}${producer} -> ${consumer}`] = { ...delivery(part, { producer, consumer }), longestOutageMs: longestOutage(part, { consumer, producer }).ms }
-    }
-    const clients = new Set(part.filter(e => e.event === "received" && typeof e.rttMs === "number").map(e => e.service))
-    for (const client of [...clients].sort()) requestReply[`${prefix}${client}`] = requests(part, client)
+    for (const figures of account(ofVariant(history, variant))) streams[`${prefix}${figuresKey(figures)}`] = figures
   }
-  return { streams, requestReply }
+  return { streams }
 }
+
+/** The seqs of a figures' `lostIds` text ("3-5, 9"; an "incarnation:" prefix is dropped). */
+export function parseIds(text: string): number[] {
+  return text
+    .split(/[;,]/)
+    .map(part => part.trim().replace(/^[^:]*:/, ""))
+    .filter(part => part !== "")
+    .flatMap(part => {
+      const [from, to = from] = part.split("-").map(Number) as [number, number?]
+      return Array.from({ length: to! - from + 1 }, (_, i) => from + i)
+    })
+}
+
+/** Ids as compact text ("1-77, 80"), for a check that compares two lists of ids. */
+export const asRanges = (ids: number[]): string => formatRanges(toRanges(ids))

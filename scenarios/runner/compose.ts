@@ -13,6 +13,9 @@ export const root = fileURLToPath(new URL("../..", import.meta.url))
 
 export type Env = Record<string, string>
 
+/** A service that has started logs within this time, or has failed to start. */
+const FIRST_LINE_TIMEOUT_MS = 15_000
+
 /** Every profile of the compose file: a project's commands see all its services. */
 const PROFILES = ["late", "book", "tools", "reliable"]
 
@@ -94,11 +97,17 @@ export class ComposeProject {
     return this.override
   }
 
-  /** Starts the services (as `make up` when none named), waits until they run, follows their logs. */
+  /**
+   * Starts the services (as `make up` when none named), waits until they run,
+   * follows their logs, and returns once each one's first log line is in: what
+   * comes next (a wait, a decision on who produces) sees them from the start.
+   */
   async up(services: string[] = []): Promise<void> {
     const names = services.length > 0 ? services : await this.defaultServices()
     await this.compose(["up", "--detach", "--wait", "--no-build", ...names])
+    const mark = this.logs.mark
     this.follow(names)
+    await Promise.all(names.map(name => this.logs.waitFor(`${name}'s first log line`, r => r.service === name, FIRST_LINE_TIMEOUT_MS, { after: mark })))
   }
 
   /** Follows the services' logs into `logs` (a stream per call; restarts included). */

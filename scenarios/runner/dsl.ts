@@ -12,6 +12,7 @@ export type Action =
   | { kind: "scale"; service: string; replicas: number }
   | { kind: "wait"; description: string; where: (event: HistoryEvent) => boolean; count: number; timeoutMs: number; from: WaitOrigin }
   | { kind: "sleep"; ms: number }
+  | { kind: "until"; ms: number }
   | { kind: "address"; service: string }
   | { kind: "run"; service: string; args: string[] }
   | { kind: "exec"; service: string; command: (history: History) => string[] }
@@ -22,9 +23,10 @@ export type WaitOrigin = "start" | "action" | "now"
 
 export interface Variant {
   name: string
-  /** Started (in this order) before the timeline; stopped in this order after it. */
+  /** Started (in this order) before the timeline; after it, the producers stop first, then the rest in this order. */
   services: string[]
-  env?: Env
+  /** Settings for every service; a function gets the variant's start time (epoch ms), for settings that are times. */
+  env?: Env | ((startedAt: number) => Env)
   serviceEnv?: Record<string, Env>
   extraServices?: Record<string, { like: string; env?: Env }>
   timeline: Action[]
@@ -76,6 +78,8 @@ export const connect = (service: string): Action => ({ kind: "connect", service 
 export const up = (...services: string[]): Action => ({ kind: "up", services })
 export const scale = (service: string, replicas: number): Action => ({ kind: "scale", service, replicas })
 export const sleep = (ms: number): Action => ({ kind: "sleep", ms })
+/** Sleeps until `ms` after the variant's start (at once if that has passed): a schedule on the real clock. */
+export const until = (ms: number): Action => ({ kind: "until", ms })
 /** Several actions at the same moment (one fault on the naive and the reliable variant alike). */
 export const parallel = (...actions: Action[]): Action => ({ kind: "parallel", actions })
 /** Runs a one-shot container of a (tools) service; its log lines join the history. */

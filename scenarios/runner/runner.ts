@@ -3,8 +3,9 @@
 // all containers collected as the history, and everything torn down afterwards,
 // also on failure or Ctrl-C. Then the scenario's checker turns the history into
 // figures and the checks into a verdict.
+import { account } from "../../shared/accounting.js"
 import { standardFigures } from "./checkers.js"
-import { ComposeProject, type Env } from "./compose.js"
+import { ComposeProject } from "./compose.js"
 import type { Action, Scenario, Variant } from "./dsl.js"
 import { byTime, RUNNER, toHistoryEvent, type History, type HistoryEvent } from "./history.js"
 
@@ -40,7 +41,7 @@ const active = new Set<ComposeProject>()
 type Note = (event: string, fields: Record<string, unknown>) => void
 
 /** Waits, sleeps and address records only look: everything else acts on the system (and is noted in the history). */
-const actsOnSystem = (action: Action) => action.kind !== "wait" && action.kind !== "sleep" && action.kind !== "address"
+const actsOnSystem = (action: Action) => action.kind !== "wait" && action.kind !== "sleep" && action.kind !== "until" && action.kind !== "address"
 
 /** Tears down whatever is running (Ctrl-C): no container, network or volume left. */
 export async function teardownAll(): Promise<void> {
@@ -54,6 +55,8 @@ function describe(action: Action): string {
       return `wait for ${action.description}`
     case "sleep":
       return `sleep ${action.ms / 1000} s`
+    case "until":
+      return `until ${(action.ms / 1000).toFixed(1)} s after the start`
     case "up":
       return `start ${action.services.join(", ")}`
     case "kill":
@@ -73,8 +76,49 @@ function describe(action: Action): string {
   }
 }
 
+/** Events that show messages still arriving somewhere. */
+const ARRIVALS = new Set(["received", "delivered", "duplicate-dropped", "acked", "gap", "late-arrival", "done"])
+/** How often the drain looks whether everything sent has arrived. */
+const DRAIN_STEP_MS = 250
+/** The drain ends after this long without an arrival (longer than any task's work in the catalogue)... */
+const QUIET_MS = 3000
+/** ...or after this long in all (a slow subscriber's backlog, bounded). */
+const DRAIN_MAX_MS = 20_000
+
+/** True when every declared stream has nothing missing: all that was sent has arrived where it should. */
+function nothingMissing(records: Record<string, unknown>[], variant: string): boolean {
+  const history = records.map(r => toHistoryEvent(r, variant)).filter((e): e is HistoryEvent => e !== undefined)
+  return account(history).every(f => f.lost === 0)
+}
+
+/**
+ * Lets what the stopped producers sent arrive. It ends as soon as nothing
+ * is missing any more; otherwise (a message really lost never arrives) at the
+ * first QUIET_MS without an arrival: there is no event for "nothing more is on
+ * its way", so this bounded wait is the one place a run waits on silence. The
+ * history says how long it took (`drained`).
+ */
+async function drain(project: ComposeProject, variant: string): Promise<number> {
+  const started = Date.now()
+  let quietSince = started
+  while (Date.now() - started < DRAIN_MAX_MS) {
+    const arrived = await project.logs.waitFor("an arrival", r => ARRIVALS.has(r.event), DRAIN_STEP_MS, { after: project.logs.mark }).then(
+      () => true,
+      () => false,
+    )
+    if (arrived) quietSince = Date.now()
+    else if (Date.now() - quietSince >= QUIET_MS || nothingMissing(project.logs.records, variant)) break
+  }
+  return Date.now() - started
+}
+
 /** A rough time left for the progress line: sleeps as they are, other steps ~2 s. */
 const estimateMs = (actions: Action[]) => actions.reduce((sum, a) => sum + (a.kind === "sleep" ? a.ms : 2000), 0)
+/** The time left: to the last `until` of the timeline, when it has one. */
+function timeLeftMs(actions: Action[], startedAt: number): number {
+  const last = actions.filter(a => a.kind === "until").at(-1)
+  return last?.kind === "until" ? Math.max(0, startedAt + last.ms - Date.now()) + 2000 : estimateMs(actions)
+}
 
 function target(action: Action): string {
   if (action.kind === "up") return action.services.join(",")
@@ -82,16 +126,18 @@ function target(action: Action): string {
   return ""
 }
 
-async function perform(project: ComposeProject, action: Action, variant: string, mark: number, note: Note): Promise<void> {
+async function perform(project: ComposeProject, action: Action, variant: string, mark: number, note: Note, startedAt: number): Promise<void> {
   switch (action.kind) {
     case "address":
       return note("address", { target: action.service, ip: await project.ip(action.service) })
     case "run":
       return void (await project.run(action.service, action.args))
-    case "parallel":
-      await Promise.all(action.actions.map(inner => perform(project, inner, variant, mark, note)))
-      for (const inner of action.actions) if (actsOnSystem(inner)) note("action", { action: inner.kind, target: target(inner) })
+    case "parallel": {
+      const begun = Date.now()
+      await Promise.all(action.actions.map(inner => perform(project, inner, variant, mark, note, startedAt)))
+      for (const inner of action.actions) if (actsOnSystem(inner)) note("action", { action: inner.kind, target: target(inner), startedAt: begun })
       return
+    }
     case "exec": {
       const soFar = project.logs.records.map(r => toHistoryEvent(r, variant)).filter((e): e is HistoryEvent => e !== undefined)
       return void (await project.exec(action.service, action.command(soFar)))
@@ -122,6 +168,10 @@ async function perform(project: ComposeProject, action: Action, variant: string,
       // The timeline asks for a fixed span here (an outage of 3 s, say): the
       // sleep is the experiment's input, not a wait for something to happen.
       return new Promise(resolve => setTimeout(resolve, action.ms))
+    case "until":
+      // A schedule on the real clock (chaos): the docker commands' own time is
+      // part of it, not added on top.
+      return new Promise(resolve => setTimeout(resolve, Math.max(0, startedAt + action.ms - Date.now())))
     case "wait": {
       const matches = (record: Record<string, unknown>) => {
         const event = toHistoryEvent(record, variant)
@@ -144,7 +194,9 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
     commands.push(command)
     print(`    $ ${command}`)
   }
-  const project = new ComposeProject(name, { environment: variant.env as Env, services: variant.serviceEnv, extraServices: variant.extraServices, echo })
+  const startedAt = Date.now()
+  const environment = typeof variant.env === "function" ? variant.env(startedAt) : variant.env
+  const project = new ComposeProject(name, { environment, services: variant.serviceEnv, extraServices: variant.extraServices, echo })
   active.add(project)
   const note: Note = (event, fields) => {
     const t = Date.now()
@@ -161,25 +213,34 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
     // since the previous wait), so consecutive waits may see the same events.
     let mark = project.logs.mark
     for (const [index, action] of steps.entries()) {
-      const left = Math.round(estimateMs(steps.slice(index)) / 1000)
+      const left = Math.round(timeLeftMs(steps.slice(index), startedAt) / 1000)
       print(`  [${label}] step ${index + 1}/${steps.length}: ${describe(action)}  (~${left} s left)`)
       if (actsOnSystem(action)) mark = project.logs.mark
       const begun = Date.now()
       const origin = action.kind !== "wait" || action.from === "action" ? mark : action.from === "start" ? 0 : project.logs.mark
-      await perform(project, action, variant.name, origin, note)
+      await perform(project, action, variant.name, origin, note, startedAt)
       if (action.kind === "up") for (const service of action.services) started.add(service)
       if (action.kind === "scale") started.add(action.service)
       if (actsOnSystem(action) && action.kind !== "parallel") note("action", { action: action.kind, target: target(action), startedAt: begun, ...(action.kind === "kill" ? { signal: action.signal } : {}) })
     }
-    // Stop in the given order (producers first), so what is in flight can still
-    // arrive, and every service writes its final stats line.
-    for (const service of [...started]) {
+    // The producers stop first; what they sent is let arrive (the drain); then
+    // the rest stop in the given order, each writing its final stats line. So
+    // the end of a run never counts as loss what was merely still on its way.
+    const producers = new Set(project.logs.records.filter(r => r.event === "producing" && typeof r.promise === "string").map(r => r.service))
+    const order = [...[...started].filter(s => producers.has(s)), ...[...started].filter(s => !producers.has(s))]
+    for (const [index, service] of order.entries()) {
       const state = (await project.states())[service]
       if (state !== "running" && state !== "paused") continue
       if (state === "paused") await project.unpause(service)
       const before = project.logs.mark
       await project.stop(service)
       await project.logs.waitFor(`${service} shutdown`, r => r.service === service && r.event === "shutdown", 5000, { after: before }).catch(() => undefined)
+      const next = order[index + 1]
+      if (producers.has(service) && (next === undefined || !producers.has(next))) {
+        note("phase", { phase: "producers-stopped" })
+        const drainedMs = await drain(project, variant.name)
+        note("phase", { phase: "drained", drainedMs })
+      }
     }
     note("phase", { phase: "stopped" })
   } finally {

@@ -8,13 +8,17 @@ const END = "<!-- chaos:end -->"
 const HEADER = [
   "## Naive vs reliable under the same faults",
   "",
-  "`make chaos PATTERN=<pattern> DURATION=60 SEED=<n>` runs both variants of a pattern side by side under the same seeded faults;",
-  "each row is the latest such run. The verdict judges the reliable variant only: PASS when nothing it acknowledged was lost",
-  "and nothing was delivered twice; the naive variant's losses are reported. Pub/sub has no acknowledgements: there every",
-  "published change counts (applied, or included in a loaded snapshot), and the copy's final state must equal the publisher's.",
-  "Delivered: what reached the application (the sink; the server or workers, after deduplication; the subscriber's copy).",
+  "`make chaos PATTERN=<pattern> DURATION=60 SEED=<n>` runs both variants of a pattern side by side: both make messages at",
+  "10 per second until the same deadline, under the same seeded faults, placed on the real clock (the faults column gives",
+  "how many were applied and the real time they spanned, docker commands included); the run waits until both variants",
+  "have settled. Each row is the latest such run. The verdict judges the reliable variant only: PASS when every scheduled",
+  "fault was applied and it lost nothing, acknowledged nothing it then lost, and delivered nothing twice.",
+  "Delivered: reached the application after the work (a task's result at the sink; a request answered, its work done by a",
+  "server; a change in the subscriber's copy, applied or in a loaded snapshot). Lost: never delivered. Acknowledged but",
+  "lost: acknowledged to the producer (a sink's ack, a reply) although the work was never done. Resends and retries of one",
+  "message count once; a redelivery dropped by deduplication is \"absorbed\".",
   "",
-  "| pattern | seed, faults | naive: attempted / delivered / lost / duplicated | reliable: attempted / acknowledged / delivered / lost / duplicated | longest outage naive / reliable | verdict |",
+  "| pattern | seed: faults in real time | naive | reliable | longest outage naive / reliable | verdict |",
   "|---|---|---|---|---|---|",
 ]
 

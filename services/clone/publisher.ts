@@ -17,7 +17,7 @@ import { encodeEnvelope, newIncarnation } from "../../shared/envelope.js"
 import { Publishing } from "../../shared/fanout.js"
 import { Inbox } from "../../shared/inbox.js"
 import { Journal } from "../../shared/journal.js"
-import { ticks } from "../../shared/pace.js"
+import { pastDeadline, ticks } from "../../shared/pace.js"
 import { errorBody } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, eachMessage, socketOptions } from "../../shared/sockets.js"
@@ -30,7 +30,7 @@ const service = startService("clone", {
   CLONE_RATE: decimal(10, { min: 0.01, max: 100_000 }),
   /** How many different keys the changes touch. */
   CLONE_KEYS: integer(100, { min: 1, max: 100_000 }),
-  /** Stop changing the store after this many changes (0: never); heartbeats go on. */
+  /** Stop changing the store after this many changes (0: never; PRODUCE_UNTIL also stops it); heartbeats go on. */
   CLONE_UPDATES: integer(0, { min: 0 }),
   CLONE_HEARTBEAT_MS: integer(1000, { min: 10, max: 600_000 }),
   CLONE_JOURNAL: text("/state/clone-publisher.journal", { pattern: /^\/\S+$/, describe: "an absolute file path" }),
@@ -61,7 +61,7 @@ const snapshots = await bindSocket(service, new Router({ ...socketOptions(config
 const counts = { snapshotsServed: 0 }
 service.reportStats(() => ({ version: store.version, keys: store.size, sent: updates.lastSeq, ...counts, subscriptions: publishing.subscriptions, badMessages: inbox.badMessages }))
 
-const finished = () => config.CLONE_UPDATES > 0 && store.version >= config.CLONE_UPDATES
+const finished = () => (config.CLONE_UPDATES > 0 && store.version >= config.CLONE_UPDATES) || pastDeadline(service)
 let announcedDone = false
 
 const beat = setInterval(() => {

@@ -6,7 +6,7 @@ import { Pull, Push } from "zeromq"
 import { decimal, endpoint, integer } from "../../shared/config.js"
 import { encodeEnvelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
-import { randomBetween, ticks } from "../../shared/pace.js"
+import { idle, randomBetween, ticks } from "../../shared/pace.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, isClosedError, socketOptions } from "../../shared/sockets.js"
 import { TASKS, type TaskBody } from "./task.js"
@@ -65,8 +65,9 @@ for await (const _ of ticks(service, config.PIPELINE_RATE)) {
   const waited = Date.now() - started
   if (waited >= BLOCKED_LOG_MS) log.warn("blocked", `send of task ${envelope.seq} waited ${waited} ms for a worker`, { seq: envelope.seq, waitedMs: waited })
   service.message("sent", `task ${envelope.seq}`, { stream: TASKS, seq: envelope.seq, incarnation: producer.incarnation, taskId: envelope.seq, workMs: envelope.body.workMs })
-  if (config.PIPELINE_TASKS > 0 && envelope.seq >= config.PIPELINE_TASKS) {
-    log.info("done", `all ${envelope.seq} tasks pushed`, { sent: envelope.seq, lastSeq: envelope.seq })
-    break
-  }
+  if (config.PIPELINE_TASKS > 0 && envelope.seq >= config.PIPELINE_TASKS) break
+}
+if (!service.stopping) {
+  log.info("done", `all ${producer.lastSeq} tasks pushed`, { sent: producer.lastSeq, lastSeq: producer.lastSeq })
+  await idle(service)
 }

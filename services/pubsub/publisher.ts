@@ -13,7 +13,7 @@ import { decimal, endpoint, integer, integers, text } from "../../shared/config.
 import { encodeEnvelope } from "../../shared/envelope.js"
 import { Publishing } from "../../shared/fanout.js"
 import { Inbox } from "../../shared/inbox.js"
-import { ticks } from "../../shared/pace.js"
+import { idle, ticks } from "../../shared/pace.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, socketOptions } from "../../shared/sockets.js"
 
@@ -49,4 +49,9 @@ for await (const n of ticks(service, config.PUBSUB_RATE)) {
   // Numbered and queued in one step (no await between): see shared/fanout.ts.
   await publishing.publish([topic, encodeEnvelope(envelope)])
   service.message("sent", `published seq ${envelope.seq}`, { stream: config.PUBSUB_TOPIC, seq: envelope.seq, incarnation: producer.incarnation, topic: config.PUBSUB_TOPIC, payloadBytes: padding.length })
+}
+
+if (!service.stopping) {
+  log.info("done", `published ${producer.lastSeq} messages: PRODUCE_UNTIL reached`, { stream: config.PUBSUB_TOPIC, incarnation: producer.incarnation, lastSeq: producer.lastSeq })
+  await idle(service)
 }

@@ -11,7 +11,7 @@ import { decimal, endpoint, integer, text } from "../../shared/config.js"
 import { encodeEnvelope, newIncarnation } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { Journal } from "../../shared/journal.js"
-import { randomBetween, ticks } from "../../shared/pace.js"
+import { pastDeadline, randomBetween, ticks } from "../../shared/pace.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, eachMessage, isClosedError, socketOptions } from "../../shared/sockets.js"
 import { TASKS, type TaskBody } from "../pipeline/task.js"
@@ -25,7 +25,7 @@ const service = startService("reliable-pipeline", {
   RPIPE_WORK_MS_MAX: integer(150, { min: 0, max: 600_000 }),
   RPIPE_ACK_TIMEOUT_MS: integer(3000, { min: 10, max: 3_600_000 }),
   RPIPE_JOURNAL: text("/state/ventilator.journal", { pattern: /^\/\S+$/, describe: "an absolute file path" }),
-  /** Stop making new tasks after this many (0: never); resending goes on until all are acknowledged. */
+  /** Stop making new tasks after this many (0: never; PRODUCE_UNTIL also stops it); resending goes on until all are acknowledged. */
   RPIPE_TASKS: integer(0, { min: 0 }),
 })
 const { config, log } = service
@@ -69,8 +69,10 @@ async function send(taskId: number, workMs: number, attempt: number): Promise<vo
   service.message("sent", `task ${taskId}${attempt > 1 ? ` (attempt ${attempt})` : ""}`, { stream: TASKS, incarnation: epoch, seq: taskId, taskId, attempt: attempt - 1 })
 }
 
+let announcedDone = false
 try {
-  for await (const _ of ticks(service, config.RPIPE_RATE)) {
+  // Resending goes on past PRODUCE_UNTIL: only new tasks stop there.
+  for await (const _ of ticks(service, config.RPIPE_RATE, { untilDeadline: false })) {
     // First what is overdue, then one new task.
     for (const task of ledger.due(Date.now(), config.RPIPE_ACK_TIMEOUT_MS)) {
       ledger.sent(task.taskId, task.workMs, Date.now())
@@ -79,7 +81,13 @@ try {
       await send(task.taskId, task.workMs, task.attempts)
     }
     const taskId = ledger.nextId
-    if (config.RPIPE_TASKS > 0 && taskId > config.RPIPE_TASKS) continue
+    if ((config.RPIPE_TASKS > 0 && taskId > config.RPIPE_TASKS) || pastDeadline(service)) {
+      if (ledger.pending === 0 && !announcedDone) {
+        announcedDone = true
+        log.info("done", `all ${ledger.nextId - 1} tasks made and acknowledged`, { made: ledger.nextId - 1, acked: ledger.acked })
+      }
+      continue
+    }
     const work = randomBetween(config.RPIPE_WORK_MS_MIN, config.RPIPE_WORK_MS_MAX)
     journal.append({ sent: taskId, workMs: work })
     ledger.sent(taskId, work, Date.now())

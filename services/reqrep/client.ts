@@ -17,7 +17,7 @@ import { Request } from "zeromq"
 import { boolean, endpoint, integer, jsonObject } from "../../shared/config.js"
 import { encodeEnvelope, type Envelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
-import { ticks } from "../../shared/pace.js"
+import { idle, ticks } from "../../shared/pace.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, isClosedError, isTimeoutError, socketOptions } from "../../shared/sockets.js"
 
@@ -32,7 +32,7 @@ const service = startService("reqrep", {
   REQREP_SHOW_LOCKSTEP: boolean(false),
   /** Before retry n, wait REQREP_RETRY_BACKOFF_MS × 2^(n-1) (0: retry at once). */
   REQREP_RETRY_BACKOFF_MS: integer(0, { min: 0, max: 600_000 }),
-  /** Stop after this many requests have been answered or given up (0: never). */
+  /** Stop after this many requests have been answered or given up (0: never; PRODUCE_UNTIL also stops it). */
   REQREP_REQUESTS: integer(0, { min: 0 }),
   /** The body of every request (default: {"question": "request <n>"}); {"path": "greeting.txt"} asks the book's filer. */
   REQREP_BODY: jsonObject(null),
@@ -131,12 +131,12 @@ try {
       if (config.REQREP_RETRY_BACKOFF_MS > 0) await service.pause(config.REQREP_RETRY_BACKOFF_MS * 2 ** attemptNo)
     }
     inFlight = undefined
-    if (config.REQREP_REQUESTS > 0 && request.seq >= config.REQREP_REQUESTS) {
-      log.info("done", `all ${request.seq} requests made: ${counts.answered} answered, ${counts.lost} lost`, { requests: request.seq, answered: counts.answered, lost: counts.lost })
-      // Stay up, idle, until stopped: the run decides when it ends.
-      await new Promise<void>(resolve => service.signal.addEventListener("abort", () => resolve()))
-      break
-    }
+    if (config.REQREP_REQUESTS > 0 && request.seq >= config.REQREP_REQUESTS) break
+  }
+  if (!service.stopping) {
+    log.info("done", `all ${producer.lastSeq} requests made: ${counts.answered} answered, ${counts.lost} lost`, { requests: producer.lastSeq, answered: counts.answered, lost: counts.lost })
+    // Stay up, idle, until stopped: the run decides when it ends.
+    await idle(service)
   }
 } catch (error) {
   if (!service.stopping && !isClosedError(client, error)) throw error

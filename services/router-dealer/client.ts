@@ -9,7 +9,7 @@ import { Dealer } from "zeromq"
 import { decimal, endpoint, integer } from "../../shared/config.js"
 import { encodeEnvelope, EMPTY, type Envelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
-import { ticks } from "../../shared/pace.js"
+import { idle, pastDeadline, ticks } from "../../shared/pace.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, isClosedError, socketOptions } from "../../shared/sockets.js"
 import { PendingRequests, RequestTimeout } from "./pending.js"
@@ -20,7 +20,7 @@ const service = startService("router-dealer", {
   RD_TIMEOUT_MS: integer(3000, { min: 1, max: 3_600_000 }),
   /** Requests sent together at each tick (10: ten outstanding at once). */
   RD_BURST: integer(1, { min: 1, max: 10_000 }),
-  /** Stop sending after this many requests (0: never); the client stays up, idle. */
+  /** Stop sending after this many requests (0: never; PRODUCE_UNTIL also stops it); the client stays up, idle. */
   RD_REQUESTS: integer(0, { min: 0 }),
 })
 const { config, log } = service
@@ -72,7 +72,7 @@ async function awaitReply(id: number, answered: Promise<Envelope>, started: numb
   }
 }
 
-const allSent = () => config.RD_REQUESTS > 0 && producer.lastSeq >= config.RD_REQUESTS
+const allSent = () => (config.RD_REQUESTS > 0 && producer.lastSeq >= config.RD_REQUESTS) || pastDeadline(service)
 for await (const _ of ticks(service, config.RD_RATE)) {
   if (allSent()) break
   for (let n = 0; n < config.RD_BURST && !service.stopping && !allSent(); n++) {
@@ -93,7 +93,9 @@ for await (const _ of ticks(service, config.RD_RATE)) {
   }
 }
 
-if (allSent()) {
-  log.info("done", `all ${producer.lastSeq} requests sent`, { requests: producer.lastSeq })
-  await new Promise<void>(resolve => service.signal.addEventListener("abort", () => resolve()))
+if (!service.stopping) {
+  // Done when every request is answered or timed out.
+  await pending.settled()
+  log.info("done", `all ${producer.lastSeq} requests made: ${counts.answered} answered, ${counts.lost} lost`, { requests: producer.lastSeq, answered: counts.answered, lost: counts.lost })
+  await idle(service)
 }

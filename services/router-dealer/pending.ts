@@ -33,9 +33,22 @@ const TIMED_OUT_MEMORY = 10_000
 export class PendingRequests {
   private readonly entries = new Map<number, Entry>()
   private readonly timedOut = new Set<number>()
+  private emptied: Array<() => void> = []
 
   get size(): number {
     return this.entries.size
+  }
+
+  /** Resolves when no request is pending (at once when none is). */
+  settled(): Promise<void> {
+    if (this.entries.size === 0) return Promise.resolve()
+    return new Promise(resolve => this.emptied.push(resolve))
+  }
+
+  private remove(id: number): void {
+    this.entries.delete(id)
+    if (this.entries.size > 0) return
+    for (const resolve of this.emptied.splice(0)) resolve()
   }
 
   /** Registers request `id`; the promise settles with its reply or a RequestTimeout. */
@@ -43,10 +56,11 @@ export class PendingRequests {
     if (this.entries.has(id)) return Promise.reject(new Error(`request ${id} is already pending`))
     return new Promise<Envelope>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.entries.delete(id)
         this.timedOut.add(id)
         if (this.timedOut.size > TIMED_OUT_MEMORY) this.timedOut.delete(this.timedOut.values().next().value!)
+        // Settled first, then removed: whoever awaits settled() sees it counted.
         reject(new RequestTimeout(id, timeoutMs))
+        this.remove(id)
       }, timeoutMs)
       this.entries.set(id, { resolve, reject, timer })
     })
@@ -57,8 +71,8 @@ export class PendingRequests {
     const entry = this.entries.get(id)
     if (!entry) return this.timedOut.delete(id) ? "late" : "unknown"
     clearTimeout(entry.timer)
-    this.entries.delete(id)
     entry.resolve(reply)
+    this.remove(id)
     return "resolved"
   }
 
@@ -70,6 +84,7 @@ export class PendingRequests {
       entry.reject(new RequestAbandoned(id))
     }
     this.entries.clear()
+    for (const resolve of this.emptied.splice(0)) resolve()
     return ids
   }
 }

@@ -1,78 +1,118 @@
+// The chaos patterns' figures and the chaos run's checks, on hand-made
+// histories: a reliable variant that lost, acknowledged what it lost, or
+// delivered twice FAILs; a clean one PASSes.
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { patterns } from "../../scenarios/chaos/patterns.js"
+import { appliedFaults, chaosScenario } from "../../scenarios/chaos/chaos.js"
+import { describeVariant, patterns } from "../../scenarios/chaos/patterns.js"
 import type { History } from "../../scenarios/runner/history.js"
 
-/** A history from [service, event, fields] rows, one ms apart. */
-const history = (rows: [string, string, Record<string, unknown>?][]): History => rows.map(([service, event, fields], t) => ({ t, service, event, variant: "main", ...fields }))
+/** A history from [service, event, fields] rows, 10 ms apart. */
+const history = (rows: [string, string, Record<string, unknown>?][]): History => rows.map(([service, event, fields], i) => ({ t: i * 10, service, event, variant: "main", ...fields }))
+type Row = [string, string, Record<string, unknown>?]
 
-describe("the broker pattern's chaos figures", () => {
-  const sent = (seq: number) => ["pp-client", "sent", { seq, incarnation: "c1" }] as [string, string, Record<string, unknown>]
-  const replied = (seq: number) => ["pp-client", "received", { inReplyTo: { producer: "pp-client", seq } }] as [string, string, Record<string, unknown>]
-  const handled = (worker: string, seq: number) => [worker, "delivered", { producer: "pp-client", incarnation: "c1", seq }] as [string, string, Record<string, unknown>]
+const verdict = (pattern: string, rows: Row[]) => {
+  const scenario = chaosScenario(patterns[pattern]!, { durationS: 5, seed: 1 })
+  const figures = scenario.figures(history(rows))
+  return scenario.checks(figures).every(([, observed, expect]) => expect.test(observed)) ? "PASS" : "FAIL"
+}
 
-  it("counts a request handled by both workers as delivered twice", () => {
-    const figures = patterns.broker!.reliableFigures(history([sent(1), handled("pp-worker-1", 1), sent(1), handled("pp-worker-2", 1), replied(1), sent(2), handled("pp-worker-2", 2), replied(2)]))
-    assert.deepEqual([figures.attempted, figures.acknowledged, figures.delivered, figures.duplicated, figures.lost], [2, 2, 2, 1, 0])
+/** Every scheduled fault, applied to the naive variant's role services (and their ends). */
+function faults(pattern: string): Row[] {
+  const scenario = chaosScenario(patterns[pattern]!, { durationS: 5, seed: 1 })
+  const scheduled = scenario.figures(history([])).scheduled as number
+  const role = Object.values(patterns[pattern]!.roles)[0]!.naive
+  return Array.from({ length: scheduled }, (): Row[] => [["runner", "action", { action: "kill", target: role }], ["runner", "action", { action: "start", target: role }]]).flat()
+}
+
+describe("the broker pattern (request-reply)", () => {
+  const declared: Row[] = [
+    ["pp-client", "producing", { stream: "requests", promise: "request-reply", incarnation: "c1" }],
+    ["rd-client", "producing", { stream: "requests", promise: "request-reply", incarnation: "n1" }],
+  ]
+  const sent = (client: string, seq: number, attempt = 0): Row => [client, "sent", { stream: "requests", incarnation: client === "pp-client" ? "c1" : "n1", seq, attempt }]
+  const replied = (client: string, seq: number): Row => [client, "received", { instance: client === "pp-client" ? "c1" : "n1", inReplyTo: { producer: client, seq } }]
+  const handled = (worker: string, seq: number, client = "pp-client"): Row => [worker, "delivered", { producer: client, stream: "requests", incarnation: client === "pp-client" ? "c1" : "n1", seq }]
+  const clean: Row[] = [...declared, sent("pp-client", 1), handled("pp-worker-1", 1), replied("pp-client", 1), sent("pp-client", 2), sent("pp-client", 2, 1), handled("pp-worker-2", 2), replied("pp-client", 2)]
+
+  it("counts a retried request once, and passes a reliable variant that lost nothing", () => {
+    const f = patterns.broker!.figures(history(clean), "reliable")
+    assert.deepEqual([f.made, f.delivered, f.repeats, f.lost, f.duplicated], [2, 2, 1, 0, 0])
+    assert.equal(describeVariant(f), "2 requests: 2 answered, 0 lost, 1 retries")
+    assert.equal(verdict("broker", [...clean, ...faults("broker")]), "PASS")
   })
 
-  it("counts a request given up as unacknowledged, and an answer no worker handled as lost", () => {
-    const figures = patterns.broker!.reliableFigures(history([sent(1), replied(1), sent(2), handled("pp-worker-1", 2)]))
-    assert.deepEqual([figures.unacknowledged, figures.lost, figures.lostIds], [1, 1, "1"])
+  it("fails when a request was handled twice, answered but never handled, or lost", () => {
+    assert.equal(verdict("broker", [...clean, ...faults("broker"), handled("pp-worker-2", 1)]), "FAIL")
+    assert.equal(verdict("broker", [...declared, ...faults("broker"), sent("pp-client", 1), replied("pp-client", 1)]), "FAIL")
+    assert.equal(verdict("broker", [...clean, ...faults("broker"), sent("pp-client", 3)]), "FAIL")
   })
 
-  it("naive: a request the client gave up is lost, even if a worker handled it", () => {
-    const figures = patterns.broker!.naiveFigures(
-      history([
-        ["rd-client", "sent", { seq: 1, incarnation: "n1" }],
-        ["rd-worker-1", "received", { producer: "rd-client", incarnation: "n1", seq: 1 }],
-        ["rd-client", "sent", { seq: 2, incarnation: "n1" }],
-        ["rd-worker-2", "received", { producer: "rd-client", incarnation: "n1", seq: 2 }],
-        ["rd-client", "received", { inReplyTo: { producer: "rd-client", seq: 2 } }],
-      ]),
-    )
-    assert.deepEqual([figures.attempted, figures.acknowledged, figures.delivered, figures.lost, figures.lostIds], [2, 1, 2, 1, "1"])
+  it("fails when a scheduled fault was not applied", () => {
+    assert.equal(verdict("broker", [...clean, ...faults("broker").slice(2)]), "FAIL")
+  })
+
+  it("naive: a request given up is lost, even if a worker handled it", () => {
+    const f = patterns.broker!.figures(history([...declared, sent("rd-client", 1), handled("rd-worker-1", 1, "rd-client"), sent("rd-client", 2), handled("rd-worker-2", 2, "rd-client"), replied("rd-client", 2)]), "naive")
+    assert.deepEqual([f.made, f.delivered, f.lost, f.lostIds, f.acknowledgedButLost], [2, 1, 1, "1", 0])
   })
 })
 
-describe("the pubsub pattern's chaos figures", () => {
-  const published = (version: number) => ["clone-publisher", "sent", { version }] as [string, string, Record<string, unknown>]
-  const applied = (version: number, incarnation = "s1") => ["clone-subscriber", "received", { version, incarnation }] as [string, string, Record<string, unknown>]
+describe("the pipeline pattern (load-balanced, acknowledged)", () => {
+  const declared: Row = ["rpipe-ventilator", "producing", { stream: "tasks", promise: "load-balanced", incarnation: "e", acknowledged: true }]
+  const sent = (seq: number): Row => ["rpipe-ventilator", "sent", { stream: "tasks", incarnation: "e", seq }]
+  const delivered = (seq: number): Row => ["rpipe-sink", "delivered", { producer: "rpipe-ventilator", stream: "tasks", incarnation: "e", seq }]
+  const acked = (seq: number): Row => ["rpipe-ventilator", "acked", { stream: "tasks", incarnation: "e", seq }]
 
-  it("counts a change as delivered when applied or included in a loaded snapshot, and compares the final states", () => {
-    const figures = patterns.pubsub!.reliableFigures(
-      history([
-        published(1),
-        published(2),
-        published(3),
-        published(4),
-        applied(1),
-        ["clone-subscriber", "snapshot", { snapshotVersion: 3 }],
-        applied(4),
-        ["clone-publisher", "done", { values: { a: "1", b: "4" } }],
-        ["clone-subscriber", "state", { values: { a: "1", b: "old" } }],
-        ["clone-subscriber", "state", { values: { a: "1", b: "4" } }],
-      ]),
-    )
-    assert.deepEqual([figures.attempted, figures.delivered, figures.lost, figures.duplicated, figures.unexpected, figures.finalStateDiffers], [4, 4, 0, 0, 0, 0])
-    assert.equal(figures.acknowledged, null, "pub/sub has no acknowledgements")
+  it("passes when every task is delivered once and acknowledged", () => {
+    assert.equal(verdict("pipeline", [declared, sent(1), sent(2), delivered(1), acked(1), delivered(2), acked(2), ...faults("pipeline")]), "PASS")
   })
 
-  it("finds changes never applied nor in a snapshot, changes applied twice, and a copy that differs", () => {
-    const figures = patterns.pubsub!.reliableFigures(
-      history([
-        published(1),
-        published(2),
-        published(3),
-        applied(1),
-        applied(1),
-        applied(3),
-        applied(1, "s2"),
-        applied(7),
-        ["clone-publisher", "done", { values: { a: "3", b: "2" } }],
-        ["clone-subscriber", "state", { values: { a: "3" } }],
-      ]),
-    )
-    assert.deepEqual([figures.lost, figures.lostIds, figures.duplicated, figures.unexpected, figures.finalStateDiffers], [1, "2", 1, 1, 1])
+  it("fails on a task acknowledged but never delivered, delivered twice, or never acknowledged", () => {
+    const f = patterns.pipeline!.figures(history([declared, sent(1), acked(1)]), "reliable")
+    assert.deepEqual([f.acknowledgedButLost, f.lost], [1, 1])
+    assert.equal(verdict("pipeline", [declared, sent(1), acked(1), ...faults("pipeline")]), "FAIL")
+    assert.equal(verdict("pipeline", [declared, sent(1), delivered(1), delivered(1), acked(1), ...faults("pipeline")]), "FAIL")
+    assert.equal(verdict("pipeline", [declared, sent(1), delivered(1), ...faults("pipeline")]), "FAIL")
+  })
+})
+
+describe("the pubsub pattern (a copy of the store)", () => {
+  const published = (version: number): Row => ["clone-publisher", "sent", { stream: "updates", incarnation: "e", seq: version }]
+  const applied = (version: number, instance = "s1"): Row => ["clone-subscriber", "delivered", { producer: "clone-publisher", stream: "updates", incarnation: "e", seq: version, instance }]
+  const done = (values: Record<string, string>): Row => ["clone-publisher", "done", { values }]
+  const state = (values: Record<string, string>): Row => ["clone-subscriber", "state", { values }]
+
+  it("counts a change in the copy when applied or in a loaded snapshot, and passes when the copy equals the original", () => {
+    const rows: Row[] = [published(1), published(2), published(3), published(4), applied(1), ["clone-subscriber", "snapshot", { snapshotVersion: 3 }], applied(4), done({ a: "1", b: "4" }), state({ a: "1", b: "old" }), state({ a: "1", b: "4" })]
+    const f = patterns.pubsub!.figures(history(rows), "reliable")
+    assert.deepEqual([f.made, f.delivered, f.lost, f.duplicated, f.finalStateDiffers], [4, 4, 0, 0, 0])
+    assert.equal(verdict("pubsub", [...rows, ...faults("pubsub")]), "PASS")
+  })
+
+  it("counts the same change applied by one copy twice as a duplicate, but not by a restarted copy", () => {
+    const f = patterns.pubsub!.figures(history([published(1), applied(1), applied(1), applied(1, "s2")]), "reliable")
+    assert.equal(f.duplicated, 1)
+  })
+
+  it("fails on a change neither applied nor in a snapshot, a copy that differs, and a missing final state", () => {
+    assert.equal(verdict("pubsub", [published(1), published(2), applied(2), done({ a: "2" }), state({ a: "2" }), ...faults("pubsub")]), "FAIL")
+    assert.equal(verdict("pubsub", [published(1), applied(1), done({ a: "1" }), state({ a: "0" }), ...faults("pubsub")]), "FAIL")
+    const missing = patterns.pubsub!.figures(history([published(1), applied(1), done({ a: "1" })]), "reliable")
+    assert.equal(missing.finalStateDiffers, null, "no final state is not an empty one")
+    assert.equal(verdict("pubsub", [published(1), applied(1), done({ a: "1" }), ...faults("pubsub")]), "FAIL")
+  })
+})
+
+describe("the faults as applied", () => {
+  it("counts the begins on the naive services and spans from the first command to the last recovery", () => {
+    const rows: Row[] = [
+      ["runner", "action", { action: "kill", target: "reqrep-server", startedAt: 5 }],
+      ["runner", "action", { action: "kill", target: "lp-server", startedAt: 5 }],
+      ["runner", "action", { action: "start", target: "reqrep-server" }],
+      ["runner", "action", { action: "pause", target: "reqrep-server" }],
+      ["runner", "action", { action: "unpause", target: "reqrep-server" }],
+    ]
+    assert.deepEqual(appliedFaults(history(rows), patterns.reqrep!), { count: 2, spanMs: 40 - 5 })
   })
 })

@@ -1,81 +1,44 @@
-// The checkers on hand-made histories: a clean run, a gap, a producer restart,
-// duplicates, reordering and a timeout.
+// The checkers' own helpers on hand-made histories. The accounting they use is
+// tested in accounting.test.ts; each scenario's checks, passing and failing,
+// in scenario-checks.test.ts.
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { delivery, foreignReplies, longestOutage, recoveryMs, requests, shares, standardFigures, taskRef } from "../../scenarios/runner/checkers.js"
+import { fanOut, foreignReplies, gapsLogged, loadBalanced, parseIds, recoveryMs, requestReply, sentUpTo, standardFigures } from "../../scenarios/runner/checkers.js"
 import type { History, HistoryEvent } from "../../scenarios/runner/history.js"
 
 let clock = 0
-const at = (fields: Partial<HistoryEvent> & { service: string; event: string }): HistoryEvent => ({ t: (clock += 100), variant: "main", ...fields })
-const sent = (incarnation: string, seq: number) => at({ service: "pub", event: "sent", incarnation, seq })
-const got = (incarnation: string, seq: number) => at({ service: "sub", event: "received", producer: "pub", incarnation, seq })
-const stream = (history: History) => delivery(history, { producer: "pub", consumer: "sub" })
+const at = (fields: Partial<HistoryEvent> & { service: string; event: string }, variant = "main"): HistoryEvent => ({ t: (clock += 100), variant, ...fields })
+const declare = (service: string, stream: string, promise: string, variant = "main") => at({ service, event: "producing", stream, promise, incarnation: "a" }, variant)
+const sent = (seq: number, variant = "main") => at({ service: "pub", event: "sent", stream: "ticks", incarnation: "a", seq }, variant)
+const got = (seq: number, variant = "main") => at({ service: "sub", event: "received", producer: "pub", stream: "ticks", incarnation: "a", seq }, variant)
+const joined = (afterSeq: number, variant = "main") => at({ service: "pub", event: "subscriber-joined", subscriber: "sub", stream: "ticks", incarnation: "a", afterSeq }, variant)
 
-describe("delivery", () => {
-  it("a clean run: everything sent is received once, in order", () => {
-    const history = [sent("a", 1), got("a", 1), sent("a", 2), got("a", 2), sent("a", 3), got("a", 3)]
-    assert.deepEqual(stream(history), { sent: 3, received: 3, lost: 0, lostRanges: [], duplicated: 0, unexpected: 0, outOfOrder: 0 })
+describe("the stream helpers", () => {
+  it("finds one consumer's fan-out figures, and cuts the sends after a seq", () => {
+    const history = [declare("pub", "ticks", "fan-out"), joined(0), ...[1, 2, 3, 4].map(seq => sent(seq)), got(1), got(2)]
+    assert.equal(fanOut(history, { producer: "pub", consumer: "sub" })?.lost, 2)
+    assert.equal(fanOut(sentUpTo(history, "pub", 2), { producer: "pub", consumer: "sub" })?.lost, 0, "what came after seq 2 is left out")
+    assert.equal(fanOut(history, { producer: "pub", consumer: "nobody" }), undefined)
   })
 
-  it("a gap: the lost messages as ranges", () => {
-    const history = [1, 2, 3, 4, 5, 6].map(seq => sent("a", seq)).concat([got("a", 1), got("a", 4), got("a", 6)])
-    assert.deepEqual(stream(history), { sent: 6, received: 3, lost: 3, lostRanges: [{ incarnation: "a", from: 2, to: 3 }, { incarnation: "a", from: 5, to: 5 }], duplicated: 0, unexpected: 0, outOfOrder: 0 })
-  })
-
-  it("a producer restart: the new incarnation is its own stream, not a gap or a duplicate", () => {
-    const history = [sent("a", 1), got("a", 1), sent("a", 2), got("a", 2), sent("b", 1), sent("b", 2), got("b", 2)]
-    const result = stream(history)
-    assert.equal(result.lost, 1)
-    assert.deepEqual(result.lostRanges, [{ incarnation: "b", from: 1, to: 1 }])
-    assert.equal(result.duplicated, 0)
-    assert.equal(result.outOfOrder, 0)
-  })
-
-  it("duplicates are counted once each, and not as received twice", () => {
-    const history = [sent("a", 1), got("a", 1), got("a", 1), sent("a", 2), got("a", 2), got("a", 2), got("a", 2)]
-    assert.deepEqual(stream(history), { sent: 2, received: 2, lost: 0, lostRanges: [], duplicated: 3, unexpected: 0, outOfOrder: 0 })
-  })
-
-  it("reordering: late arrivals are out of order, not lost", () => {
-    const history = [sent("a", 1), sent("a", 2), sent("a", 3), got("a", 1), got("a", 3), got("a", 2)]
-    assert.deepEqual(stream(history), { sent: 3, received: 3, lost: 0, lostRanges: [], duplicated: 0, unexpected: 0, outOfOrder: 1 })
-  })
-
-  it("a late joiner: what was sent before its first message is not its loss", () => {
-    const history = [sent("a", 1), sent("a", 2), sent("a", 3), got("a", 3), sent("a", 4), got("a", 4)]
-    assert.equal(stream(history).lost, 0)
-    assert.equal(delivery(history, { producer: "pub", consumer: "sub", sinceJoined: false }).lost, 2)
-  })
-
-  it("something received that was never sent is unexpected", () => {
-    const history = [sent("a", 1), got("a", 1), got("z", 9)]
-    assert.equal(stream(history).unexpected, 1)
-  })
-
-  it("follows a pipeline task through the sink's result", () => {
+  it("finds a load-balanced stream and a client's requests", () => {
     const history = [
-      at({ service: "vent", event: "sent", incarnation: "v", seq: 1 }),
-      at({ service: "vent", event: "sent", incarnation: "v", seq: 2 }),
-      at({ service: "sink", event: "received", producer: "worker", incarnation: "w", seq: 1, ventilator: "vent", ventilatorIncarnation: "v", taskId: 2 }),
+      declare("vent", "tasks", "load-balanced"),
+      at({ service: "vent", event: "sent", stream: "tasks", incarnation: "a", seq: 1 }),
+      at({ service: "sink", event: "delivered", producer: "vent", stream: "tasks", incarnation: "a", seq: 1 }),
+      declare("cli", "requests", "request-reply"),
+      at({ service: "cli", event: "sent", stream: "requests", incarnation: "a", seq: 1 }),
     ]
-    const result = delivery(history, { producer: "vent", consumer: "sink", refOf: taskRef, sinceJoined: false })
-    assert.deepEqual(result.lostRanges, [{ incarnation: "v", from: 1, to: 1 }])
+    assert.equal(loadBalanced(history, { producer: "vent" })?.received, 1)
+    assert.equal(requestReply(history, "cli")?.lost, 1)
   })
-})
 
-describe("requests", () => {
-  it("counts replies, a timeout, and latency percentiles", () => {
-    const history = [
-      at({ service: "client", event: "sent", seq: 1 }),
-      at({ service: "client", event: "received", inReplyTo: { producer: "client", seq: 1 }, rttMs: 10 }),
-      at({ service: "client", event: "sent", seq: 2 }),
-      at({ service: "client", event: "timeout", seq: 2 }),
-      at({ service: "client", event: "sent", seq: 3 }),
-      at({ service: "client", event: "received", inReplyTo: { producer: "client", seq: 3 }, rttMs: 30 }),
-      at({ service: "client", event: "sent", seq: 4 }),
-    ]
-    assert.deepEqual(requests(history, "client"), { requests: 4, replies: 2, timeouts: 1, unanswered: 1, latencyP50: 10, latencyP99: 30 })
-    assert.equal(foreignReplies(history, "client"), 0)
+  it("reads the seqs a consumer's gap lines name, and the seqs of a lostIds text", () => {
+    const history = [at({ service: "sub", event: "gap", missing: [{ from: 5, to: 6 }] }), at({ service: "sub", event: "gap", missing: [{ from: 2, to: 2 }] })]
+    assert.deepEqual(gapsLogged(history, "sub"), [2, 5, 6])
+    assert.deepEqual(parseIds("3-5, 9"), [3, 4, 5, 9])
+    assert.deepEqual(parseIds("a1:1-2; b2:7"), [1, 2, 7])
+    assert.deepEqual(parseIds(""), [])
   })
 
   it("counts replies meant for another client", () => {
@@ -86,9 +49,7 @@ describe("requests", () => {
     ]
     assert.equal(foreignReplies(history, "a"), 2)
   })
-})
 
-describe("time figures", () => {
   it("recovery: from the peer's return to the consumer's next message", () => {
     const history: History = [
       { t: 1000, service: "sub", event: "received", variant: "main", producer: "pub" },
@@ -97,26 +58,17 @@ describe("time figures", () => {
     ]
     assert.equal(recoveryMs(history, { consumer: "sub", producer: "pub", from: 5000 }), 400)
     assert.equal(recoveryMs(history, { consumer: "sub", from: 6000 }), null)
-    assert.deepEqual(longestOutage(history, { consumer: "sub" }), { ms: 4400, from: 1000, to: 5400 })
-  })
-
-  it("shares: results per worker", () => {
-    const history = ["w1", "w2", "w1"].map(producer => at({ service: "sink", event: "received", producer }))
-    assert.deepEqual(shares(history, "sink"), { w1: 2, w2: 1 })
   })
 })
 
 describe("standardFigures", () => {
-  it("reports every producer -> consumer stream and every client's round trips", () => {
+  it("reports every declared stream by its promise, keyed by variant when there are several", () => {
     const history = [
-      sent("a", 1), got("a", 1), sent("a", 2), sent("a", 3), got("a", 3),
-      at({ service: "client", event: "sent", seq: 1 }),
-      at({ service: "client", event: "received", producer: "server", incarnation: "s", seq: 1, inReplyTo: { producer: "client", seq: 1 }, rttMs: 5 }),
+      ...["one", "two"].flatMap(variant => [declare("pub", "ticks", "fan-out", variant), joined(0, variant), sent(1, variant), sent(2, variant), got(1, variant)]),
+      at({ service: "pub", event: "sent", stream: "undeclared", incarnation: "a", seq: 1 }, "one"),
     ]
-    const { streams, requestReply } = standardFigures(history)
-    assert.deepEqual(Object.keys(streams), ["pub -> sub", "server -> client"])
-    assert.equal(streams["pub -> sub"]!.lost, 1)
-    assert.equal(streams["pub -> sub"]!.longestOutageMs, 300)
-    assert.deepEqual(requestReply.client, { requests: 1, replies: 1, timeouts: 0, unanswered: 0, latencyP50: 5, latencyP99: 5 })
+    const { streams } = standardFigures(history)
+    assert.deepEqual(Object.keys(streams), ["one: pub/ticks -> sub", "two: pub/ticks -> sub"])
+    assert.equal(streams["one: pub/ticks -> sub"]!.lost, 1)
   })
 })
