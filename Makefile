@@ -22,7 +22,7 @@ ifndef NODE_IMAGE
 endif
 export LAB_IMAGE
 
-.PHONY: help up down build logs ps kill stop start restart late-subscriber snail book touch filer-req filer-req-loop test test-unit test-e2e lint typecheck offline-image scenario scenarios scenarios-list chaos
+.PHONY: help up down build logs ps kill stop start restart late-subscriber snail book touch filer-req filer-req-loop test test-unit test-e2e test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -111,8 +111,15 @@ filer-req-loop: ## Send five requests to the book's filer at once; see them answ
 PATTERN ?=
 DURATION ?= 60
 SEED ?=
+CHAOS := node --import tsx scenarios/chaos/cli.ts
+CHAOS_PATTERNS := pipeline reqrep broker pubsub
 chaos: node_modules build ## Naive vs reliable under the same random faults: make chaos PATTERN=pipeline DURATION=60 SEED=1
-	@node --import tsx scenarios/chaos/cli.ts "$(PATTERN)" "$(DURATION)" "$(SEED)"
+	@$(CHAOS) --verdicts "$(PATTERN)" "$(DURATION)" "$(SEED)"
+
+verdicts: node_modules build ## The long runs: the whole catalogue, then every pattern's 60 s chaos run; rewrites docs/verdicts.md
+	@$(SCENARIOS) all --verdicts docs/verdicts.md; status=$$?; \
+	for pattern in $(CHAOS_PATTERNS); do $(CHAOS) --verdicts $$pattern 60 1 || status=1; done; \
+	exit $$status
 
 offline-image: ## Build the Node.js base image without a container registry
 	@scripts/build-offline-node-image.sh $(OFFLINE_NODE_IMAGE)
@@ -130,4 +137,17 @@ test-unit: node_modules
 test-e2e: node_modules build
 	npm run --silent test:e2e
 
-test: typecheck lint test-unit test-e2e ## Type check, lint, unit, process and end-to-end tests
+# make test's own runs: the whole scenario catalogue and a short chaos run of
+# every pattern, kept apart in runs/make-test, then every stream of every one
+# of them recounted from its history by an independent route. Every run is
+# made even when one fails, so one report shows them all.
+TEST_RUNS := runs/make-test
+TEST_CHAOS_DURATION := 30
+test-runs: node_modules build
+	@rm -rf $(TEST_RUNS); status=0; \
+	RUNS_DIR=$(TEST_RUNS) $(SCENARIOS) all || status=1; \
+	for pattern in $(CHAOS_PATTERNS); do RUNS_DIR=$(TEST_RUNS) $(CHAOS) $$pattern $(TEST_CHAOS_DURATION) 1 || status=1; done; \
+	RUNS_DIR=$(TEST_RUNS) npm run --silent test:runs || status=1; \
+	exit $$status
+
+test: typecheck lint test-unit test-e2e test-runs ## Type check, lint, unit, process and end-to-end tests, the scenario catalogue and short chaos runs, all figures recounted

@@ -37,7 +37,7 @@ export default scenario({
       replacedAfterMs: exit && online ? online.t - exit.t : null,
       requestsInFlightOnKilledWorker: heldByKilled,
       client: { timeouts: count(history, CLIENT, "timeout"), retries: requests?.retries ?? null, answered: requests?.received ?? null, lost: requests?.lost ?? null, gaveUp: count(history, CLIENT, "give-up") },
-      servedBy: [...new Set(events(history, CLIENT, "received").map(e => (e.body as { pid?: number }).pid))],
+      servedBy: [...new Set(events(history, CLIENT, "received").map(e => (e.body as { pid?: number } | undefined)?.pid))],
     }
   },
   checks: f => [

@@ -1,7 +1,7 @@
 // PUB/SUB: with no subscriber at all, the publisher drops every message and
 // never blocks: its send rate holds, and a subscriber that comes later gets
 // nothing of what was sent before it.
-import { actionTime, events, fanOut, rate } from "./runner/checkers.js"
+import { events, fanOut, rate } from "./runner/checkers.js"
 import { atLeast, below, equals, scenario, sleep, up, waitFor } from "./runner/dsl.js"
 import type { History } from "./runner/history.js"
 
@@ -17,7 +17,9 @@ export default scenario({
   env: { PUBSUB_RATE: String(RATE) },
   timeline: [waitFor("pubsub-publisher", "sent"), sleep(ALONE_MS), up(LATER), waitFor(LATER, "received", { count: 20 })],
   figures: history => {
-    const joinedAt = actionTime(history, "up", LATER) ?? Number.POSITIVE_INFINITY
+    // Alone until the subscriber's container was being started (the action's start, not its end).
+    const upAction = history.find(e => e.service === "runner" && e.event === "action" && e.action === "up" && e.target === LATER)
+    const joinedAt = (upAction?.startedAt as number | undefined) ?? Number.POSITIVE_INFINITY
     const alone: History = history.filter(e => e.t < joinedAt)
     const sendTimes = events(alone, "pubsub-publisher", "sent").map(e => e.t)
     const later = fanOut(history, { producer: "pubsub-publisher", consumer: LATER })

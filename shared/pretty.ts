@@ -5,7 +5,7 @@
 
 const SERVICE_COLORS = [36, 32, 35, 33, 34, 96, 92, 95, 93, 94] // cyan, green, magenta, yellow, blue, bright variants
 const LEVEL_COLORS: Record<string, number> = { error: 31, warn: 33, debug: 90 }
-const SHOWN = new Set(["timestamp", "level", "service", "pattern", "event", "message", "pid"])
+const SHOWN = new Set(["timestamp", "level", "service", "pattern", "event", "message", "pid", "instance"])
 
 const paint = (color: number | undefined, text: string, enabled: boolean) => (enabled && color !== undefined ? `\u001b[${color}m${text}\u001b[0m` : text)
 

@@ -1,9 +1,10 @@
 // make chaos PATTERN=<pipeline|reqrep|broker|pubsub> DURATION=60 SEED=<n>
 // Runs the naive and the reliable variant of a pattern under the same seeded
-// faults; exit status 0 when the reliable variant passes.
+// faults; exit status 0 when the reliable variant passes. With --verdicts, the
+// pattern's row of docs/verdicts.md is replaced by this run's.
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { root } from "../runner/compose.js"
+import { root, runsDir } from "../runner/compose.js"
 import { terminalTable, writeRun } from "../runner/report.js"
 import { runScenario, teardownAll } from "../runner/runner.js"
 import { withChaosRow } from "../runner/verdicts.js"
@@ -11,7 +12,9 @@ import { chaosScenario, type ChaosFigures } from "./chaos.js"
 import { describeVariant, patterns } from "./patterns.js"
 
 const print = (line: string) => process.stdout.write(`${line}\n`)
-const [patternName = "", durationArg = "60", seedArg = ""] = process.argv.slice(2)
+const args = process.argv.slice(2)
+const updateVerdicts = args.includes("--verdicts")
+const [patternName = "", durationArg = "60", seedArg = ""] = args.filter(arg => arg !== "--verdicts")
 const pattern = patterns[patternName]
 if (!pattern) {
   print(`usage: make chaos PATTERN=<${Object.keys(patterns).join("|")}> DURATION=60 SEED=<n>`)
@@ -32,14 +35,16 @@ process.on("SIGINT", () => {
 const scenario = chaosScenario(pattern, { durationS, seed })
 print(`== ${scenario.name}, seed ${seed} (repeat it with SEED=${seed}): ${scenario.claim}`)
 const { result, history } = await runScenario(scenario, { print })
-const folder = writeRun(join(root, "runs"), scenario, result, history)
+const folder = writeRun(runsDir, scenario, result, history)
 print(terminalTable(result))
 print(`report: ${folder}/report.md   timeline: ${folder}/timeline.svg`)
 
 // The pattern's row in docs/verdicts.md: the latest run.
 const { naive, reliable, faultsApplied, faultSpanMs } = result.figures as ChaosFigures
 const row = `| \`${pattern.name}\` | ${seed}: ${faultsApplied} faults in ${(faultSpanMs / 1000).toFixed(1)} s | ${pattern.naive.label}: ${describeVariant(naive)} | ${pattern.reliable.label}: ${describeVariant(reliable)} | ${naive.longestOutageMs} / ${reliable.longestOutageMs} ms | ${result.verdict} |`
-const verdicts = join(root, "docs", "verdicts.md")
-writeFileSync(verdicts, withChaosRow(existsSync(verdicts) ? readFileSync(verdicts, "utf8") : "# Verdicts\n", pattern.name, row))
-print("docs/verdicts.md: naive vs reliable row updated")
+if (updateVerdicts) {
+  const verdicts = join(root, "docs", "verdicts.md")
+  writeFileSync(verdicts, withChaosRow(existsSync(verdicts) ? readFileSync(verdicts, "utf8") : "# Verdicts\n", pattern.name, row))
+  print("docs/verdicts.md: naive vs reliable row updated")
+}
 process.exit(result.verdict === "PASS" ? 0 : 1)

@@ -9,6 +9,8 @@ import type { History, HistoryEvent } from "../runner/history.js"
 import { differingKeys } from "../../services/clone/store.js"
 
 export interface VariantFigures {
+  /** The stream counted ("producer/stream", as the run's standard figures name it). */
+  stream: string
   /** What its producer makes: "tasks", "requests" or "changes". */
   unit: string
   made: number
@@ -63,6 +65,7 @@ const find = <T>(history: History, test: (f: ReturnType<typeof account>[number])
 function tasksFigures(history: History, ventilator: string): VariantFigures {
   const f = find<LoadBalancedFigures>(history, (x): x is LoadBalancedFigures => x.promise === "load-balanced" && x.producer === ventilator && x.stream === "tasks")
   return {
+    stream: `${ventilator}/tasks`,
     unit: "tasks",
     made: f?.sent ?? 0,
     delivered: f?.received ?? 0,
@@ -82,6 +85,7 @@ function tasksFigures(history: History, ventilator: string): VariantFigures {
 function requestFigures(history: History, client: string): VariantFigures {
   const f = find<RequestReplyFigures>(history, (x): x is RequestReplyFigures => x.promise === "request-reply" && x.producer === client)
   return {
+    stream: `${client}/requests`,
     unit: "requests",
     made: f?.sent ?? 0,
     delivered: f?.received ?? 0,
@@ -126,6 +130,7 @@ function changesFigures(history: History, publisher: string, subscriber: string)
   const appliedTimes = events(history, subscriber, "delivered").map(e => e.t)
   const sendTimes = events(history, publisher, "sent").map(e => e.t)
   return {
+    stream: `${publisher}/updates`,
     unit: "changes",
     made: made.size,
     delivered: [...made].filter(inCopy).length,

@@ -6,14 +6,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { catalogue } from "../index.js"
-import { root } from "./compose.js"
+import { root, runsDir } from "./compose.js"
 import { terminalTable, verdictsMarkdown, writeRun } from "./report.js"
 import { runScenario, teardownAll, type RunResult } from "./runner.js"
 import { withCatalogue } from "./verdicts.js"
 
 const [command = "list", ...args] = process.argv.slice(2)
 const print = (line: string) => process.stdout.write(`${line}\n`)
-const runsDir = join(root, "runs")
 
 process.on("SIGINT", () => {
   print("\ninterrupted: tearing down")

@@ -5,11 +5,14 @@
 import { spawn, type ChildProcess } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join, relative } from "node:path"
+import { join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { LogCollector } from "./logs.js"
 
 export const root = fileURLToPath(new URL("../..", import.meta.url))
+
+/** Where run folders go: runs/ by default, RUNS_DIR to keep a set of runs apart (make test's). */
+export const runsDir = resolve(root, process.env.RUNS_DIR ?? "runs")
 
 export type Env = Record<string, string>
 

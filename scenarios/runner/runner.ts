@@ -205,13 +205,15 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
   const started = new Set<string>()
   try {
     print(`  [${label}] start ${variant.services.join(", ")}`)
+    // A wait looks at what happened since the last action on the system (not
+    // since the previous wait), so consecutive waits may see the same events.
+    // The first such action is this start: what the services log while it
+    // completes counts.
+    let mark = project.logs.mark
     await project.up(variant.services)
     for (const service of variant.services) started.add(service)
     note("phase", { phase: "started", services: variant.services })
     const steps = variant.timeline
-    // A wait looks at what happened since the last action on the system (not
-    // since the previous wait), so consecutive waits may see the same events.
-    let mark = project.logs.mark
     for (const [index, action] of steps.entries()) {
       const left = Math.round(timeLeftMs(steps.slice(index), startedAt) / 1000)
       print(`  [${label}] step ${index + 1}/${steps.length}: ${describe(action)}  (~${left} s left)`)
@@ -254,6 +256,25 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
   }
 }
 
+/**
+ * Pure: a scenario's figures (its own, then the standard ones of every run),
+ * its checks and its verdict, from a history. PASS needs at least one check
+ * and every check passing.
+ */
+export function judge(scenario: Scenario, history: History): { figures: Record<string, unknown>; checks: CheckResult[]; verdict: "PASS" | "FAIL"; error?: string } {
+  let figures: Record<string, unknown> = {}
+  const checks: CheckResult[] = []
+  try {
+    figures = { ...scenario.figures(history), ...standardFigures(history) }
+    for (const [name, observed, expect] of scenario.checks(figures as Parameters<typeof scenario.checks>[0])) {
+      checks.push({ name, expected: expect.text, observed: observed ?? null, pass: expect.test(observed) })
+    }
+  } catch (failure) {
+    return { figures, checks, verdict: "FAIL", error: `checker failed: ${failure instanceof Error ? failure.stack : String(failure)}` }
+  }
+  return { figures, checks, verdict: checks.length > 0 && checks.every(c => c.pass) ? "PASS" : "FAIL" }
+}
+
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<{ result: RunResult; history: History }> {
   const startedAt = new Date()
   const history: History = []
@@ -266,24 +287,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   }
   history.sort(byTime)
 
-  let figures: Record<string, unknown> = {}
-  const checks: CheckResult[] = []
-  try {
-    // The scenario's own figures, then the standard ones of every run.
-    figures = { ...scenario.figures(history), ...standardFigures(history) }
-    for (const [name, observed, expect] of scenario.checks(figures as Parameters<typeof scenario.checks>[0])) {
-      checks.push({ name, expected: expect.text, observed: observed ?? null, pass: expect.test(observed) })
-    }
-  } catch (failure) {
-    error ??= `checker failed: ${failure instanceof Error ? failure.stack : String(failure)}`
-  }
+  const judged = judge(scenario, history)
+  const { figures, checks } = judged
+  error ??= judged.error
   let artifacts: Record<string, string> | undefined
   try {
     artifacts = scenario.artifacts?.(history, figures as Parameters<typeof scenario.checks>[0])
   } catch (failure) {
     error ??= `artifacts failed: ${String(failure)}`
   }
-  const verdict = error === undefined && checks.length > 0 && checks.every(c => c.pass) ? "PASS" : "FAIL"
+  const verdict = error === undefined && judged.verdict === "PASS" ? "PASS" : "FAIL"
   const result: RunResult = { ...(artifacts ? { artifacts } : {}), scenario: scenario.name, claim: scenario.claim, note: scenario.note, verdict, checks, figures, commands, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), ...(error ? { error } : {}) }
   return { result, history }
 }

@@ -22,7 +22,8 @@ it("the subscriber reconnects by itself to a killed and restarted publisher", as
   await lab.start("pubsub-publisher")
   const restart = await lab.logs.waitFor("producer-restart", is("pubsub-subscriber", "producer-restart"), 15_000, { after: mark })
   const handshake = await lab.logs.waitFor("the reconnect handshake", is("pubsub-subscriber", "socket.handshake"), 10_000, { after: mark })
-  const received = await lab.logs.waitFor("messages again", is("pubsub-subscriber", "received", r => r.seq === (restart.seq as number) + 5), 15_000, { after: mark })
+  const joined = await lab.logs.waitFor("the join to the new publisher", is("pubsub-subscriber", "joined", r => r.incarnation === restart.incarnation), 15_000, { after: mark })
+  const received = await lab.logs.waitFor("messages again", is("pubsub-subscriber", "received", r => r.incarnation === restart.incarnation && r.seq === (joined.afterSeq as number) + 5), 15_000, { after: mark })
 
   assert.ok(Date.parse(handshake.timestamp) <= Date.parse(received.timestamp))
   assert.notEqual(restart.incarnation, restart.previousIncarnation)

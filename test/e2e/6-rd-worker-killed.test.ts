@@ -41,8 +41,8 @@ it("requests on a killed worker time out by id; the others complete", async () =
   }
   for (const id of sent) assert.ok(replied.has(id) || timedOut.has(id) || abandoned.has(id), `request ${id} is accounted for`)
   const final = lab.logs.filter(is("rd-client", "stats")).at(-1)!
-  assert.equal(final.timeouts, timedOut.size)
-  assert.equal(final.replies, replied.size)
+  assert.equal(final.lost, timedOut.size, "a request timed out is lost: this client does not retry")
+  assert.equal(final.answered, replied.size)
   assert.equal(final.pending, 0, "no pending entry leaks")
   assert.ok(lab.logs.filter(is("rd-client", "received", r => idOf(r) > lastBefore && r.producer === "rd-worker-1")).length === 0)
 })

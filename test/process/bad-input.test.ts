@@ -66,8 +66,7 @@ const stillServing = (service: string, mark: number) => lab.logs.waitFor(`${serv
 describe("garbage on every bound socket", () => {
   it("publisher (XPUB): a non-subscription upstream is a bad message; publishing goes on", async () => {
     const mark = lab.logs.mark
-    await garbageToXpub(at("pub"))
-    await lab.logs.waitFor("bad-message", is("publisher", "bad-message"), 5000, { after: mark })
+    await garbageToXpub(at("pub"), () => lab.logs.waitFor("bad-message", is("publisher", "bad-message"), 5000, { after: mark }))
     await stillServing("subscriber", lab.logs.mark)
     assert.equal(badMessages("publisher", mark).length, 1)
   })
@@ -83,8 +82,8 @@ describe("garbage on every bound socket", () => {
   it("sink (PULL): each malformed result is one bad message; results keep flowing", async () => {
     const mark = lab.logs.mark
     const garbage = malformedMessages(MAX_MESSAGE_BYTES)
-    await garbageToPull(at("sink"), garbage)
-    const reasons = (await expectBadMessages("sink", mark, garbage.length)).map(r => String(r.reason))
+    await garbageToPull(at("sink"), garbage, () => expectBadMessages("sink", mark, garbage.length))
+    const reasons = badMessages("sink", mark).map(r => String(r.reason))
     await stillServing("sink", lab.logs.mark)
     for (const expected of [/not UTF-8 JSON/, /expected 1 frame/, /seq must be/, /incarnation must be/, /exceeds MAX_MESSAGE_BYTES/]) {
       assert.ok(reasons.some(reason => expected.test(reason)), `a rejection matching ${expected} in ${reasons.join(" | ")}`)
@@ -123,8 +122,7 @@ describe("garbage on every bound socket", () => {
   it("Paranoid Pirate queue (ROUTER backend): what is neither a signal nor a reply is reported; the sender is not taken for a worker", async () => {
     const mark = lab.logs.mark
     const garbage = malformedMessages(MAX_MESSAGE_BYTES)
-    await garbageToDealer(at("ppback"), garbage)
-    await expectBadMessages("pp-queue", mark, garbage.length)
+    await garbageToDealer(at("ppback"), garbage, () => expectBadMessages("pp-queue", mark, garbage.length))
     assert.equal(lab.logs.records.slice(mark).filter(r => r.service === "pp-queue" && r.event === "worker-ready").length, 0)
     await stillServing("pp-client", lab.logs.mark)
   })
@@ -145,8 +143,7 @@ describe("garbage on every bound socket", () => {
   it("broker (DEALER backend): messages without routing frames are reported, not forwarded", async () => {
     const mark = lab.logs.mark
     const garbage = malformedMessages(MAX_MESSAGE_BYTES)
-    await garbageToDealer(at("back"), garbage)
-    await expectBadMessages("broker", mark, garbage.length)
+    await garbageToDealer(at("back"), garbage, () => expectBadMessages("broker", mark, garbage.length))
     await stillServing("rd-client", lab.logs.mark)
   })
 

@@ -2,6 +2,10 @@
 // confused or hostile peer would: wrong frame counts, bytes that are not JSON,
 // envelopes with missing or mistyped fields, oversized messages, and raw bytes
 // that are not ZMTP at all. Used by the process-level and end-to-end tests.
+// Where nothing comes back to wait on (PUSH, DEALER, XSUB), the caller says
+// what shows that the garbage arrived (`arrived`: the service's bad-message
+// lines), and the socket stays open until then: closing it earlier, with a
+// bounded linger, could drop what is still queued.
 import { once } from "node:events"
 import { connect } from "node:net"
 import { Dealer, Push, Request, XSubscriber } from "zeromq"
@@ -31,12 +35,10 @@ async function withSocket<S extends { close(): void; connect(address: string): v
 }
 
 /** PULL (the sink): a PUSH peer sends garbage; nothing comes back. */
-export async function garbageToPull(address: string, messages: Buffer[][]): Promise<void> {
+export async function garbageToPull(address: string, messages: Buffer[][], arrived: () => Promise<unknown>): Promise<void> {
   await withSocket(new Push(LINGER), address, async push => {
     for (const message of messages) await push.send(message)
-    // PUSH sends asynchronously: a bounded linger would drop what is queued,
-    // so wait until the last message has left (a short settle, no event exists).
-    await new Promise(resolve => setTimeout(resolve, 300))
+    await arrived()
   })
 }
 
@@ -67,18 +69,18 @@ export async function garbageToRouter(address: string, messages: Buffer[][], tim
 }
 
 /** DEALER (a broker backend): a peer sends messages without routing frames. */
-export async function garbageToDealer(address: string, messages: Buffer[][]): Promise<void> {
+export async function garbageToDealer(address: string, messages: Buffer[][], arrived: () => Promise<unknown>): Promise<void> {
   await withSocket(new Dealer(LINGER), address, async dealer => {
     for (const message of messages) await dealer.send(message)
-    await new Promise(resolve => setTimeout(resolve, 300)) // as in garbageToPull
+    await arrived()
   })
 }
 
 /** XPUB (the publisher): anything upstream that is not a (un)subscription. */
-export async function garbageToXpub(address: string): Promise<void> {
+export async function garbageToXpub(address: string, arrived: () => Promise<unknown>): Promise<void> {
   await withSocket(new XSubscriber(LINGER), address, async xsub => {
     await xsub.send([Buffer.from([0x7f, 0x67, 0x61, 0x72, 0x62, 0x61, 0x67, 0x65])])
-    await new Promise(resolve => setTimeout(resolve, 300)) // as in garbageToPull
+    await arrived()
   })
 }
 
@@ -96,7 +98,14 @@ export async function rawGarbage(host: string, port: number): Promise<void> {
   bytes[10] = 3
   socket.write(bytes)
   socket.resume()
-  // The peer closes the connection when it rejects the handshake: that is the event.
-  await Promise.race([once(socket, "close"), new Promise(resolve => setTimeout(resolve, 3000))])
-  socket.destroy()
+  // The peer closes the connection when it rejects the handshake: that is the
+  // event. The timer only bounds a failure (a peer that swallows garbage).
+  let timer: NodeJS.Timeout | undefined
+  const refused = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${host}:${port} did not close the connection after the garbage`)), 5000)))
+  try {
+    await Promise.race([once(socket, "close"), refused])
+  } finally {
+    clearTimeout(timer)
+    socket.destroy()
+  }
 }
