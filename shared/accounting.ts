@@ -646,6 +646,10 @@ function factsOf(history: readonly LogEvent[]): Map<string, StreamFacts> {
 }
 
 const distinct = (entries: { key: string }[]) => new Set(entries.map(e => e.key))
+/** Distinct messages per consumer (or server), by name. */
+const sharesOf = (receipts: Receipts): Record<string, number> => Object.fromEntries([...receipts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, list]) => [name, distinct(list).size]))
+/** The longest silence of `arrivals` while the stream was being sent (from its first send to its last). */
+const silenceWhileSent = (arrivals: number[], sends: { t: number }[]): number => (sends.length > 0 ? longestSilence(arrivals, Math.min(...sends.map(s => s.t)), Math.max(...sends.map(s => s.t))) : 0)
 const incarnationsOf = (keys: Iterable<string>) => new Set([...keys].map(key => idOf(key).incarnation))
 
 function fanOut(facts: StreamFacts): FanOutFigures[] {
@@ -697,8 +701,6 @@ function loadBalanced(facts: StreamFacts): LoadBalancedFigures {
   const delivered = distinct(deliveries)
   const taken = new Set([...facts.received.values()].flatMap(list => list.map(r => r.key)))
   const lost = [...sent].filter(key => !delivered.has(key))
-  const shares = Object.fromEntries([...facts.received].sort(([a], [b]) => (a < b ? -1 : 1)).map(([consumer, list]) => [consumer, distinct(list).size]))
-  const times = facts.sends.map(s => s.t)
   return {
     promise: "load-balanced",
     producer: facts.producer,
@@ -710,13 +712,13 @@ function loadBalanced(facts: StreamFacts): LoadBalancedFigures {
     lostIds: describeIds(lost, incarnations.size),
     duplicated: deliveries.length - delivered.size,
     unexpected: [...delivered].filter(key => !sent.has(key)).length,
-    shares,
+    shares: sharesOf(facts.received),
     lostAfterTaken: lost.filter(key => taken.has(key)).length,
     absorbed: facts.absorbed,
     acknowledged: facts.declared.acknowledged ? facts.acked.size : null,
     acknowledgedButLost: facts.declared.acknowledged ? [...facts.acked].filter(key => !delivered.has(key)).length : null,
     resends: facts.sends.length - sent.size,
-    longestOutageMs: times.length > 0 ? longestSilence(deliveries.map(d => d.t), Math.min(...times), Math.max(...times)) : 0,
+    longestOutageMs: silenceWhileSent(deliveries.map(d => d.t), facts.sends),
   }
 }
 
@@ -728,9 +730,7 @@ function requestReply(facts: StreamFacts): RequestReplyFigures {
   const handled = distinct(handlings)
   const abandoned = [...facts.abandoned].filter(key => requests.has(key) && !answered.has(key))
   const lost = [...requests].filter(key => !answered.has(key) && !facts.abandoned.has(key))
-  const shares = Object.fromEntries([...facts.delivered].sort(([a], [b]) => (a < b ? -1 : 1)).map(([server, list]) => [server, distinct(list).size]))
   const rtts = facts.answered.map(a => a.rttMs).filter((v): v is number => v !== undefined)
-  const times = facts.sends.map(s => s.t)
   return {
     promise: "request-reply",
     producer: facts.producer,
@@ -748,10 +748,10 @@ function requestReply(facts: StreamFacts): RequestReplyFigures {
     handled: [...handled].filter(key => requests.has(key)).length,
     absorbed: facts.absorbed,
     answeredButNotHandled: [...answered].filter(key => requests.has(key) && !handled.has(key)).length,
-    shares,
+    shares: sharesOf(facts.delivered),
     latencyP50Ms: percentile(rtts, 50),
     latencyP99Ms: percentile(rtts, 99),
-    longestOutageMs: times.length > 0 ? longestSilence(facts.answered.map(a => a.t), Math.min(...times), Math.max(...times)) : 0,
+    longestOutageMs: silenceWhileSent(facts.answered.map(a => a.t), facts.sends),
   }
 }
 
@@ -770,4 +770,30 @@ export function account(history: readonly LogEvent[]): StreamFigures[] {
 /** The figures of one stream (and, for fan-out, one consumer), or undefined. */
 export function figuresOf<P extends DeliveryPromise>(history: readonly LogEvent[], promise: P, producer: string, stream: string, consumer?: string): Extract<StreamFigures, { promise: P }> | undefined {
   return account(history).find(f => f.promise === promise && f.producer === producer && f.stream === stream && (f.promise !== "fan-out" || consumer === undefined || f.consumer === consumer)) as Extract<StreamFigures, { promise: P }> | undefined
+}
+
+// --- in words ---------------------------------------------------------------------
+
+const list = (shares: Record<string, number>) =>
+  Object.entries(shares)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(", ")
+
+/** One stream's figures as a report says them: every number named for what it is. */
+export function describeStream(f: StreamFigures): string {
+  const lost = `${f.lost} lost${f.lost > 0 ? ` (seq ${f.lostIds})` : ""}`
+  const twice = f.duplicated > 0 ? `, ${f.duplicated} ${f.promise === "request-reply" ? "handled" : "received"} twice` : ""
+  const unexpected = f.unexpected > 0 ? `, ${f.unexpected} never sent` : ""
+  if (f.promise === "fan-out") {
+    return `${f.sent} sent, ${f.received} received by ${f.consumer}, ${f.beforeJoin} sent before its subscription was in place, ${lost}${twice}${unexpected}; longest silence ${f.longestOutageMs} ms`
+  }
+  if (f.promise === "load-balanced") {
+    const acks = f.acknowledged === null ? "" : `, ${f.acknowledged} acknowledged (${f.acknowledgedButLost} of them never delivered)`
+    const absorbed = f.absorbed > 0 ? `, ${f.absorbed} redeliveries absorbed` : ""
+    const resends = f.resends > 0 ? `, ${f.resends} resends` : ""
+    return `${f.sent} sent, ${f.received} delivered at the end, ${lost}${twice}${unexpected}${acks}${absorbed}${resends}; shares, not losses: ${list(f.shares) || "none"}; longest silence ${f.longestOutageMs} ms`
+  }
+  const absorbed = f.absorbed > 0 ? `, ${f.absorbed} retries answered from the record of handled requests` : ""
+  const abandoned = f.abandoned > 0 ? `, ${f.abandoned} still awaited when the client stopped` : ""
+  return `${f.sent} requests (${f.tries} tries, ${f.retries} retries), ${f.received} answered, ${lost}${abandoned}${twice}${unexpected}, ${f.handled} handled by a server (${f.answeredButNotHandled} answered but never handled)${absorbed}; shares, not losses: ${list(f.shares) || "none"}`
 }

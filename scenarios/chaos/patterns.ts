@@ -62,44 +62,42 @@ export interface ChaosPattern {
 
 const find = <T>(history: History, test: (f: ReturnType<typeof account>[number]) => f is T & ReturnType<typeof account>[number]) => account(history).find(test)
 
-function tasksFigures(history: History, ventilator: string): VariantFigures {
-  const f = find<LoadBalancedFigures>(history, (x): x is LoadBalancedFigures => x.promise === "load-balanced" && x.producer === ventilator && x.stream === "tasks")
+/** What every variant's figures take from its stream's, as they are. */
+function fromStream(f: LoadBalancedFigures | RequestReplyFigures | undefined, stream: string, unit: string) {
   return {
-    stream: `${ventilator}/tasks`,
-    unit: "tasks",
+    stream,
+    unit,
     made: f?.sent ?? 0,
     delivered: f?.received ?? 0,
     lost: f?.lost ?? 0,
     lostIds: f?.lostIds ?? "",
     duplicated: f?.duplicated ?? 0,
     absorbed: f?.absorbed ?? 0,
+    unexpected: f?.unexpected ?? 0,
+    longestOutageMs: f?.longestOutageMs ?? 0,
+  }
+}
+
+function tasksFigures(history: History, ventilator: string): VariantFigures {
+  const f = find<LoadBalancedFigures>(history, (x): x is LoadBalancedFigures => x.promise === "load-balanced" && x.producer === ventilator && x.stream === "tasks")
+  return {
+    ...fromStream(f, `${ventilator}/tasks`, "tasks"),
     repeats: f?.resends ?? 0,
     acknowledged: f?.acknowledged ?? null,
     acknowledgedButLost: f?.acknowledgedButLost ?? null,
     unacknowledged: f && f.acknowledged !== null ? f.sent - f.acknowledged : null,
-    unexpected: f?.unexpected ?? 0,
-    longestOutageMs: f?.longestOutageMs ?? 0,
   }
 }
 
 function requestFigures(history: History, client: string): VariantFigures {
   const f = find<RequestReplyFigures>(history, (x): x is RequestReplyFigures => x.promise === "request-reply" && x.producer === client)
   return {
-    stream: `${client}/requests`,
-    unit: "requests",
-    made: f?.sent ?? 0,
-    delivered: f?.received ?? 0,
-    lost: f?.lost ?? 0,
-    lostIds: f?.lostIds ?? "",
-    duplicated: f?.duplicated ?? 0,
-    absorbed: f?.absorbed ?? 0,
+    ...fromStream(f, `${client}/requests`, "requests"),
     repeats: f?.retries ?? 0,
     // A reply is the acknowledgement: "acknowledged but lost" is answered but never handled.
     acknowledged: f?.received ?? 0,
     acknowledgedButLost: f?.answeredButNotHandled ?? 0,
     unacknowledged: f?.abandoned ?? 0,
-    unexpected: f?.unexpected ?? 0,
-    longestOutageMs: f?.longestOutageMs ?? 0,
   }
 }
 

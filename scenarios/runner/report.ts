@@ -3,6 +3,7 @@
 // docs/verdicts.md for a run of the whole catalogue.
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { describeStream, type StreamFigures } from "../../shared/accounting.js"
 import type { Scenario } from "./dsl.js"
 import { toNdjson, type History } from "./history.js"
 import type { RunResult } from "./runner.js"
@@ -22,6 +23,13 @@ export function terminalTable(result: RunResult): string {
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ")
 
+/** One line per stream of the run's standard figures, in words. */
+function streamLines(result: RunResult): string[] {
+  const streams = (result.figures.streams ?? {}) as Record<string, StreamFigures>
+  const lines = Object.entries(streams).map(([name, figures]) => `- \`${name}\` (${figures.promise}): ${describeStream(figures)}`)
+  return lines.length > 0 ? lines : ["(none: no service of this run numbers a data stream)"]
+}
+
 export function reportMarkdown(scenario: Scenario, result: RunResult): string {
   const lines = [
     `# ${scenario.name}: ${result.verdict}`,
@@ -39,6 +47,12 @@ export function reportMarkdown(scenario: Scenario, result: RunResult): string {
     "| check | expected | observed | verdict |",
     "|---|---|---|---|",
     ...result.checks.map(c => `| ${cell(c.name)} | ${cell(c.expected)} | ${cell(show(c.observed))} | ${c.pass ? "pass" : "**FAIL**"} |`),
+    "",
+    "## Streams",
+    "",
+    "Every stream of the run, judged by its pattern's promise, counted from the history (see the README, \"What a figure means\").",
+    "",
+    ...streamLines(result),
     "",
     "## Figures",
     "",

@@ -42,8 +42,8 @@ it("every bound socket reports garbage and every service goes on serving", async
 
   const afterGarbage = lab.logs.mark
   await Promise.all(
-    ["pubsub-subscriber", "pipeline-sink", "reqrep-client", "rd-client"].map(consumer =>
-      lab.logs.waitFor(`${consumer} still receiving`, is(consumer, "received"), 10_000, { after: afterGarbage }),
+    [is("pubsub-subscriber", "received"), is("pipeline-sink", "delivered"), is("reqrep-client", "received"), is("rd-client", "received")].map((arrival, i) =>
+      lab.logs.waitFor(`consumer ${i + 1} of 4 still receiving`, arrival, 10_000, { after: afterGarbage }),
     ),
   )
   const states = await lab.states()

@@ -2,7 +2,7 @@
 // and the figures of a run recounted from its history, for each promise.
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { account, formatRanges, longestSilence, StreamViews, toRanges, type FanOutFigures, type LoadBalancedFigures, type LogEvent, type Observation, type RequestReplyFigures, type StreamRef } from "../../shared/accounting.js"
+import { account, describeStream, formatRanges, longestSilence, StreamViews, toRanges, type FanOutFigures, type LoadBalancedFigures, type LogEvent, type Observation, type RequestReplyFigures, type StreamRef } from "../../shared/accounting.js"
 
 const ticks: StreamRef = { producer: "pub", incarnation: "a", stream: "ticks" }
 const kinds = (observations: Observation[]) => observations.map(o => o.kind)
@@ -197,5 +197,17 @@ describe("small helpers", () => {
   it("finds the longest silence with head and tail", () => {
     assert.equal(longestSilence([20, 30], 0, 100), 70)
     assert.equal(longestSilence([], 0, 100), 100)
+  })
+})
+
+describe("a stream's figures in words", () => {
+  it("names shares as shares and loss as loss, with the lost seqs", () => {
+    const history: LogEvent[] = [
+      { t: 0, service: "vent", event: "producing", stream: "tasks", promise: "load-balanced", incarnation: "a" },
+      ...[1, 2, 3].map(seq => ({ t: seq, service: "vent", event: "sent", stream: "tasks", incarnation: "a", seq })),
+      ...[1, 2].map(seq => ({ t: 10 + seq, service: seq === 1 ? "w1" : "w2", event: "received", producer: "vent", stream: "tasks", incarnation: "a", seq })),
+      { t: 20, service: "sink", event: "delivered", producer: "vent", stream: "tasks", incarnation: "a", seq: 1 },
+    ]
+    assert.equal(describeStream(account(history)[0]!), "3 sent, 1 delivered at the end, 2 lost (seq 2-3); shares, not losses: w1 1, w2 1; longest silence 2 ms")
   })
 })
