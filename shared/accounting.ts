@@ -325,6 +325,8 @@ export class StreamViews {
   private readonly current = new Map<string, Tracked>()
   private readonly old = new Map<string, Tracked[]>()
   private readonly restarts = new Map<string, number>()
+  /** The figures of incarnations too old to keep a ledger for: a stats line never goes backwards. */
+  private readonly retired = new Map<string, LedgerFigures[]>()
 
   constructor(private readonly options: ViewOptions) {}
 
@@ -349,7 +351,9 @@ export class StreamViews {
     const tracked = { ref: { ...ref }, ledger: new SequenceLedger(this.options.graceMs ?? 0, dueFrom) }
     this.current.set(name, tracked)
     if (!previous) return { tracked, observations: [] }
-    this.old.set(name, [previous, ...(this.old.get(name) ?? [])].slice(0, MAX_OLD_INCARNATIONS))
+    const olds = [previous, ...(this.old.get(name) ?? [])]
+    this.old.set(name, olds.slice(0, MAX_OLD_INCARNATIONS))
+    for (const gone of olds.slice(MAX_OLD_INCARNATIONS)) this.retired.set(name, [...(this.retired.get(name) ?? []), gone.ledger.figures()])
     this.restarts.set(name, (this.restarts.get(name) ?? 0) + 1)
     return { tracked, observations: [{ ref, kind: "restart", previousIncarnation: previous.ref.incarnation, previousHighest: previous.ledger.figures().highest }] }
   }
@@ -399,9 +403,8 @@ export class StreamViews {
   /** Per producer stream ("producer/stream"), summed over its incarnations. */
   stats(): Record<string, StreamStats> {
     const result: Record<string, StreamStats> = {}
-    for (const tracked of this.all()) {
-      const name = this.name(tracked.ref)
-      const f = tracked.ledger.figures()
+    const every = [...[...this.all()].map(t => ({ name: this.name(t.ref), f: t.ledger.figures() })), ...[...this.retired].flatMap(([name, list]) => list.map(f => ({ name, f })))]
+    for (const { name, f } of every) {
       const into = (result[name] ??= { incarnation: this.current.get(name)!.ref.incarnation, received: 0, notDue: 0, lost: 0, pending: 0, duplicated: 0, late: 0, restarts: this.restarts.get(name) ?? 0 })
       into.received += f.received
       into.notDue += f.notDue

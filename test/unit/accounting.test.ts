@@ -211,3 +211,17 @@ describe("a stream's figures in words", () => {
     assert.equal(describeStream(account(history)[0]!), "3 sent, 1 delivered at the end, 2 lost (seq 2-3); shares, not losses: w1 1, w2 1; longest silence 2 ms")
   })
 })
+
+describe("a long-lived view", () => {
+  it("keeps the figures of incarnations it no longer follows: totals never go backwards", () => {
+    const view = new StreamViews({ promise: "fan-out" })
+    for (let i = 0; i < 8; i++) {
+      const ref = { ...ticks, incarnation: `inc${i}` }
+      view.join(ref, 0, 0)
+      view.observe(ref, 1, 0)
+      view.observe(ref, 3, 0)
+    }
+    assert.deepEqual(view.totals(), { received: 16, notDue: 0, lost: 8, pending: 0, duplicated: 0 })
+    assert.equal(view.stats()["pub/ticks"]!.restarts, 7)
+  })
+})
