@@ -8,7 +8,7 @@ const TASKS = 100
 export default scenario({
   name: "pp-fair-queue",
   claim: "Two ventilators into one pipeline: the receiving side takes from both in turn.",
-  note: "Fair queuing happens at the PULL socket that has both ventilators as peers: here the worker's, and the sink sees the resulting order. While both have tasks waiting, tasks alternate one by one.",
+  note: "Fair queuing happens at the PULL socket that has both ventilators as peers: here the worker's, and the sink sees the resulting order. While both have tasks waiting, tasks alternate one by one; a ventilator that is up first has the worker to itself until the other connects.",
   services: ["pipeline-sink", "pipeline-worker-1", "pipeline-ventilator", "pipeline-ventilator-2"],
   env: { PIPELINE_TASKS: String(TASKS), PIPELINE_RATE: "200", PIPELINE_WORK_MS_MIN: "10", PIPELINE_WORK_MS_MAX: "10" },
   serviceEnv: { "pipeline-worker-1": { PIPELINE_VENTILATOR_CONNECT: "tcp://pipeline-ventilator:5557,tcp://pipeline-ventilator-2:5557" } },
@@ -16,10 +16,11 @@ export default scenario({
   timeline: [waitFor("pipeline-sink", "delivered", { count: 2 * TASKS, timeoutMs: 30_000 })],
   figures: history => {
     const order = events(history, "pipeline-sink", "delivered").map(e => e.producer as string)
-    // Only while both still had tasks: up to the last result of the one that ran out first.
-    const lastA = order.lastIndexOf("pipeline-ventilator")
-    const lastB = order.lastIndexOf("pipeline-ventilator-2")
-    const both = order.slice(0, Math.min(lastA, lastB) + 1)
+    // Only while both had tasks: from the first result of the one that started
+    // later (a container up a second late has pushed nothing yet) to the last
+    // result of the one that ran out first.
+    const [A, B] = ["pipeline-ventilator", "pipeline-ventilator-2"]
+    const both = order.slice(Math.max(order.indexOf(A), order.indexOf(B)), Math.min(order.lastIndexOf(A), order.lastIndexOf(B)) + 1)
     const alternations = both.filter((v, i) => i > 0 && v !== both[i - 1]).length
     return {
       fromVentilator1: loadBalanced(history, { producer: "pipeline-ventilator" })?.received ?? null,

@@ -208,11 +208,21 @@ function ppWorkerRestart({ restarted = true } = {}): History {
 
 function ppFairQueue({ inTurns = true } = {}): History {
   const s = new Story()
-  const vents = ["pipeline-ventilator", "pipeline-ventilator-2"]
-  for (const v of vents) s.declare(v, "tasks", "load-balanced", v)
+  const [v1, v2] = ["pipeline-ventilator", "pipeline-ventilator-2"] as const
+  for (const v of [v1, v2]) s.declare(v, "tasks", "load-balanced", v)
   const deliver = (v: string, seq: number) => s.send(v, "tasks", seq, v).add("pipeline-sink", "delivered", { producer: v, incarnation: v, stream: "tasks", seq, worker: "pipeline-worker-1" }).wait(5)
-  if (inTurns) for (let seq = 1; seq <= 100; seq++) for (const v of vents) deliver(v, seq)
-  else for (const v of vents) for (let seq = 1; seq <= 100; seq++) deliver(v, seq)
+  // The first ventilator is up first: its first 30 tasks go before the second has any.
+  for (let seq = 1; seq <= 30; seq++) deliver(v1, seq)
+  if (inTurns) {
+    for (let seq = 31; seq <= 100; seq++) {
+      deliver(v1, seq)
+      deliver(v2, seq - 30)
+    }
+    for (let seq = 71; seq <= 100; seq++) deliver(v2, seq)
+  } else {
+    for (let seq = 31; seq <= 100; seq++) deliver(v1, seq)
+    for (let seq = 1; seq <= 100; seq++) deliver(v2, seq)
+  }
   return s.history()
 }
 
