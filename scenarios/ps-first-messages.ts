@@ -18,7 +18,7 @@ const variants: Variant[] = [
     // The subscriber first: it connects (and retries every 500 ms) until the publisher is there.
     services: [SUB],
     env: { PUBSUB_RATE: "200" },
-    serviceEnv: { [SUB]: { RECONNECT_INTERVAL_MS: "500" } },
+    serviceEnv: { [SUB]: { RECONNECT_IVL_MS: "500" } },
     timeline: [waitFor(SUB, "connecting", { from: "start" }), up("pubsub-publisher"), waitFor(SUB, "received", { count: 20 })],
   },
   {

@@ -17,8 +17,12 @@ export function socketOptions(config: CommonConfig, direction: Direction) {
     // A bounded linger: a closing socket drops what it could not send in time,
     // so no process hangs at exit on messages for a peer that is gone.
     linger: config.SHUTDOWN_LINGER_MS,
-    reconnectInterval: config.RECONNECT_INTERVAL_MS,
-    reconnectMaxInterval: config.RECONNECT_MAX_INTERVAL_MS,
+    // A connect attempt made just before its peer is reachable (a container
+    // starting) would wait for TCP's SYN retransmission, about 1 s; giving up
+    // after CONNECT_TIMEOUT_MS and retrying at once reconnects in ~100 ms.
+    connectTimeout: config.CONNECT_TIMEOUT_MS,
+    reconnectInterval: config.RECONNECT_IVL_MS,
+    reconnectMaxInterval: config.RECONNECT_IVL_MAX_MS,
     // ZMTP heartbeats (0 = off): without them a silent peer (paused, cut off)
     // is not noticed until TCP itself gives up, which can take minutes.
     heartbeatInterval: config.HEARTBEAT_INTERVAL_MS,

@@ -6,7 +6,7 @@ import { after, it } from "node:test"
 import { ComposeProject } from "../../scenarios/runner/compose.js"
 import { is } from "../../scenarios/runner/logs.js"
 
-const lab = new ComposeProject("zmqlab-e2e-pubrestart", { environment: { PUBSUB_RATE: "20", RECONNECT_INTERVAL_MS: "200" } })
+const lab = new ComposeProject("zmqlab-e2e-pubrestart", { environment: { PUBSUB_RATE: "20", RECONNECT_IVL_MS: "200" } })
 after(() => lab.down())
 
 it("the subscriber reconnects by itself to a killed and restarted publisher", async () => {

@@ -12,7 +12,7 @@ it("a subscriber reconnects to a restarted publisher and logs the restart, not a
   const port = await freePort()
   const publisherEnv = { PUBSUB_BIND: `tcp://127.0.0.1:${port}`, PUBSUB_RATE: "50" }
   const first = lab.start("services/pubsub/publisher.ts", "publisher", publisherEnv)
-  const subscriber = lab.start("services/pubsub/subscriber.ts", "subscriber", { PUBSUB_CONNECT: `tcp://127.0.0.1:${port}`, RECONNECT_INTERVAL_MS: "100" })
+  const subscriber = lab.start("services/pubsub/subscriber.ts", "subscriber", { PUBSUB_CONNECT: `tcp://127.0.0.1:${port}`, RECONNECT_IVL_MS: "100" })
   const joined = await lab.logs.waitFor("subscriber joined", is("subscriber", "joined"), 10_000)
   await lab.logs.waitFor("a few messages", is("subscriber", "received", r => (r.seq as number) >= (joined.afterSeq as number) + 5), 10_000)
 

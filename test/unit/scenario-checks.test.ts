@@ -22,15 +22,20 @@ const replyTo = (e: HistoryEvent) => (e.inReplyTo as { seq: number } | undefined
 
 const SUBS = ["pubsub-subscriber", "pubsub-late-subscriber"]
 
-function psReconnect({ skip = [] as number[], loggedBeforeJoin = 5, restartLogged = true } = {}): History {
+function psReconnect({ skip = [] as number[], loggedBeforeJoin = 5, restartLogged = true, slowLast = false } = {}): History {
   const s = new Story()
-  s.publish({ incarnation: "A", to: 30, subscribers: Object.fromEntries(SUBS.map(sub => [sub, { joinAfter: 0 }])) })
-  s.action("kill", "pubsub-publisher").wait(3000).action("start", "pubsub-publisher").wait(100).add("pubsub-publisher", "listening").wait(400)
-  for (const sub of SUBS) {
-    if (restartLogged) s.add(sub, "producer-restart", { producer: "pubsub-publisher", incarnation: "B" })
-    s.add(sub, "joined", { producer: "pubsub-publisher", incarnation: "B", stream: "ticks", afterSeq: 5, beforeJoin: loggedBeforeJoin })
+  const everyone = (extra: Record<string, { skip?: number[] }> = {}) => Object.fromEntries(SUBS.map(sub => [sub, { joinAfter: 0, ...extra[sub] }]))
+  s.add("pubsub-publisher", "listening", { instance: "A" }).publish({ incarnation: "A", to: 30, subscribers: everyone() })
+  for (const [i, incarnation] of ["B", "C", "D", "E", "F"].entries()) {
+    s.action("kill", "pubsub-publisher").wait(1000).action("start", "pubsub-publisher").wait(100).add("pubsub-publisher", "listening", { instance: incarnation })
+    s.wait(slowLast && i === 4 ? 2500 : 80)
+    for (const sub of SUBS) {
+      if (restartLogged) s.add(sub, "producer-restart", { producer: "pubsub-publisher", incarnation })
+      s.add(sub, "joined", { producer: "pubsub-publisher", incarnation, stream: "ticks", afterSeq: 2, beforeJoin: i === 0 ? loggedBeforeJoin - 3 : 2 })
+    }
+    s.publish({ incarnation, to: 20, subscribers: Object.fromEntries(SUBS.map(sub => [sub, { joinAfter: 2, skip: sub === SUBS[0] && i === 2 ? skip : [] }])) })
   }
-  return s.publish({ incarnation: "B", to: 40, subscribers: Object.fromEntries(SUBS.map(sub => [sub, { joinAfter: 5, skip: sub === SUBS[0] ? skip : [] }])) }).history()
+  return s.history()
 }
 
 function psLateJoiner({ lateJoinAfter = 130, lateSkip = [] as number[] } = {}): History {
@@ -347,9 +352,10 @@ const cases: Record<string, Cases> = {
   "ps-reconnect": {
     pass: () => psReconnect(),
     fail: {
-      "a message of the new incarnation lost after the join": () => psReconnect({ skip: [20] }),
+      "a message of a new incarnation lost after the join": () => psReconnect({ skip: [10] }),
       "the subscriber's own before-join count is off": () => psReconnect({ loggedBeforeJoin: 4 }),
       "no producer-restart logged": () => psReconnect({ restartLogged: false }),
+      "a subscriber back only after 2.5 s": () => psReconnect({ slowLast: true }),
     },
   },
   "ps-late-joiner": {
