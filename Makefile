@@ -22,7 +22,7 @@ ifndef NODE_IMAGE
 endif
 export LAB_IMAGE
 
-.PHONY: help up down build logs ps kill stop start restart late-subscriber snail book touch filer-req filer-req-loop test test-unit test-e2e test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
+.PHONY: help up down build logs events ps kill stop start restart late-subscriber snail book touch filer-req filer-req-loop test test-unit test-e2e test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -51,12 +51,19 @@ up: build ## Build when needed, start everything detached, wait until all run
 down: ## Stop and remove everything of the lab: containers, networks, volumes
 	$(COMPOSE_ALL) down --volumes --remove-orphans --timeout 5
 
-logs: ## Follow the logs of all services, human-readable, one color per service
-	@# The printer runs from the lab image, so no Node.js is needed on the host. Compose
-	@# labels the images it builds with the project's name: the printer gets a label of
-	@# its own, or `logs --follow` would take it for a lab service and read its output.
-	$(COMPOSE_ALL) logs --follow --no-color --tail 20 | \
-	  docker run --rm -i --init --label com.docker.compose.project=zmq-lab-log-printer $(LAB_IMAGE) node dist/tools/pretty-logs.js
+VERBOSE ?=
+EVENTS ?= 30
+# The printers run from the lab image, so no Node.js is needed on the host. Compose
+# labels the images it builds with the project's name: a printer gets a label of
+# its own, or `logs --follow` would take it for a lab service and read its output.
+PRINTER := docker run --rm -i --init --label com.docker.compose.project=zmq-lab-log-printer
+
+logs: ## Follow the lab: connects, faults, losses, a summary per service every 5 s (VERBOSE=1: every message; PATTERN=pubsub, SERVICE=...)
+	@$(COMPOSE_ALL) logs --follow --no-color --tail 20 $(SERVICE) | \
+	  $(PRINTER) -e VERBOSE=$(VERBOSE) -e PATTERN=$(PATTERN) -e SERVICE=$(SERVICE) $(LAB_IMAGE) node dist/tools/pretty-logs.js
+
+events: ## The last EVENTS (30) life-cycle, fault and loss events of the whole lab, as a table
+	@$(COMPOSE_ALL) logs --no-color | $(PRINTER) -e EVENTS=$(EVENTS) $(LAB_IMAGE) node dist/tools/events.js
 
 ps: ## List the lab's containers and their state
 	$(COMPOSE_ALL) ps --all --format 'table {{.Service}}\t{{.State}}\t{{.Status}}'
