@@ -22,7 +22,7 @@ ifndef NODE_IMAGE
 endif
 export LAB_IMAGE
 
-.PHONY: help up down build logs events ps kill stop start restart late-subscriber snail book touch filer-req filer-req-loop test test-unit test-e2e test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
+.PHONY: help up down build check-config config logs events ps kill stop start restart late-subscriber snail book touch filer-req filer-req-loop test test-unit test-e2e test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -41,7 +41,15 @@ node_modules: package.json package-lock.json
 build: .env ## Build the lab image (once; later only what changed)
 	$(COMPOSE) build pubsub-publisher
 
-up: build ## Build when needed, start everything detached, wait until all run
+# Before any container starts: a key of .env that no service reads is named
+# (with the setting it most likely meant), a value a service would refuse stops here.
+check-config: build
+	@docker run --rm -v "$(CURDIR)/.env:/app/.env:ro" $(LAB_IMAGE) node dist/tools/config.js --check
+
+config: build ## Every setting's value, where it comes from (default, .env), and the services that set it otherwise
+	@$(COMPOSE_ALL) config --format json | docker run --rm -i -v "$(CURDIR)/.env:/app/.env:ro" $(LAB_IMAGE) node dist/tools/config.js
+
+up: check-config ## Build when needed, check the settings, start everything detached, wait until all run
 	$(COMPOSE) up -d --wait --remove-orphans
 	@$(COMPOSE) ps --format 'table {{.Service}}\t{{.State}}\t{{.Status}}'
 	@echo

@@ -3,6 +3,7 @@
 // default, so an invalid value stops the service at start with one line that
 // names the variable, the value and what was expected.
 import { existsSync } from "node:fs"
+import { hostname } from "node:os"
 import { config as loadDotenv } from "dotenv"
 
 export class ConfigError extends Error {
@@ -137,4 +138,254 @@ export function parseConfig<S extends Spec>(spec: S, env: Record<string, string 
  */
 export function loadEnvFile(path = ".env"): void {
   if (existsSync(path)) loadDotenv({ path, quiet: true })
+}
+
+// --- the settings ------------------------------------------------------------------
+// Every setting of every service, with its type, its bounds and its default:
+// the one place a default lives. A service picks the ones it reads (`pick`);
+// `make config` and the check `make up` makes first read them all.
+
+export const SETTINGS = {
+  // common to every service
+  SERVICE_NAME: text(hostname()),
+  LOG_FORMAT: oneOf(["json", "pretty"] as const, "json"),
+  LOG_LEVEL: oneOf(["error", "warn", "info", "debug"] as const, "info"),
+  LOG_MESSAGES: boolean(true),
+  STATS_INTERVAL_MS: integer(5000, { min: 100, max: 3_600_000 }),
+  SHUTDOWN_LINGER_MS: integer(500, { min: 0, max: 1500 }),
+  MAX_MESSAGE_BYTES: integer(1_048_576, { min: 64, max: 268_435_456 }),
+  /** A TCP connect attempt gives up after this long and is retried (0: the kernel's timeout, ~1 s for a peer not yet reachable). */
+  CONNECT_TIMEOUT_MS: integer(150, { min: 0, max: 600_000 }),
+  RECONNECT_IVL_MS: integer(100, { min: 1, max: 600_000 }),
+  RECONNECT_IVL_MAX_MS: integer(0, { min: 0, max: 600_000 }),
+  HEARTBEAT_INTERVAL_MS: integer(0, { min: 0, max: 600_000 }),
+  HEARTBEAT_TIMEOUT_MS: integer(0, { min: 0, max: 600_000 }),
+  HEARTBEAT_TTL_MS: integer(0, { min: 0, max: 6_553_500 }),
+  SEND_HWM: integer(1000, { min: 0, max: 10_000_000 }),
+  RECEIVE_HWM: integer(1000, { min: 0, max: 10_000_000 }),
+  /** A producer makes no new messages from this time on (epoch ms; 0: never): runs compared side by side end together. */
+  PRODUCE_UNTIL: integer(0, { min: 0 }),
+  // PUB/SUB
+  PUBSUB_BIND: endpoint("tcp://*:5556"),
+  PUBSUB_TOPIC: text("ticks"),
+  PUBSUB_RATE: decimal(10, { min: 0.01, max: 1_000_000 }),
+  /** Padding per message; a list cycles (1,1024,1048576: every size in turn). */
+  PUBSUB_PAYLOAD_BYTES: integers([0], { min: 0, max: 16_777_216 }),
+  /** Wait this long after binding before the first message (subscribers can join first). */
+  PUBSUB_START_DELAY_MS: integer(0, { min: 0, max: 3_600_000 }),
+  /** One publisher or several, comma-separated: SUB fair-queues between them. */
+  PUBSUB_CONNECT: endpoints(["tcp://pubsub-publisher:5556"]),
+  /** Time spent on each message: more than the publisher's interval makes a slow subscriber. */
+  PUBSUB_PROCESS_MS: integer(0, { min: 0, max: 600_000 }),
+  /**
+   * The Suicidal Snail (0: off): a message older than this on arrival means the
+   * subscriber has fallen behind; it says so and exits (code 3) instead of
+   * falling further behind until the publisher drops messages for it unseen.
+   */
+  PUBSUB_MAX_LAG_MS: integer(0, { min: 0, max: 3_600_000 }),
+  // PUSH/PULL pipeline
+  PIPELINE_SINK_BIND: endpoint("tcp://*:5558"),
+  PIPELINE_LOSS_GRACE_MS: integer(3000, { min: 0, max: 600_000 }),
+  PIPELINE_VENTILATOR_BIND: endpoint("tcp://*:5557"),
+  PIPELINE_RATE: decimal(5, { min: 0.01, max: 1_000_000 }),
+  PIPELINE_WORK_MS_MIN: integer(50, { min: 0, max: 600_000 }),
+  PIPELINE_WORK_MS_MAX: integer(150, { min: 0, max: 600_000 }),
+  /** 0: push forever. */
+  PIPELINE_TASKS: integer(0, { min: 0 }),
+  /** Wait for this many workers' `ready` before the first task (0: do not wait). */
+  PIPELINE_WAIT_FOR_WORKERS: integer(0, { min: 0, max: 10_000 }),
+  PIPELINE_READY_BIND: endpoint("tcp://*:5562"),
+  /** Wait this long before the first task (lets workers connect, for comparison). */
+  PIPELINE_START_DELAY_MS: integer(0, { min: 0, max: 3_600_000 }),
+  /** One ventilator or several, comma-separated: PULL fair-queues between them. */
+  PIPELINE_VENTILATOR_CONNECT: endpoints(["tcp://pipeline-ventilator:5557"]),
+  PIPELINE_SINK_CONNECT: endpoint("tcp://pipeline-sink:5558"),
+  /** Say `ready` to the ventilator once connected (for PIPELINE_WAIT_FOR_WORKERS). */
+  PIPELINE_SEND_READY: boolean(false),
+  PIPELINE_READY_CONNECT: endpoint("tcp://pipeline-ventilator:5562"),
+  // REQ/REP (and the Lazy Pirate)
+  REQREP_CONNECT: endpoint("tcp://reqrep-server:5559"),
+  REQREP_INTERVAL_MS: integer(500, { min: 1, max: 3_600_000 }),
+  /** 0: no timeout at all (the naive client). */
+  REQREP_TIMEOUT_MS: integer(2000, { min: 0, max: 3_600_000 }),
+  /** Resend a timed-out request this many times, then give up (0: never resend, go on). */
+  REQREP_RETRIES: integer(0, { min: 0, max: 1000 }),
+  /** Once, at start: try a second send before the first reply, to show REQ refusing it. */
+  REQREP_SHOW_LOCKSTEP: boolean(false),
+  /** Before retry n, wait REQREP_RETRY_BACKOFF_MS × 2^(n-1) (0: retry at once). */
+  REQREP_RETRY_BACKOFF_MS: integer(0, { min: 0, max: 600_000 }),
+  /** Stop after this many requests have been answered or given up (0: never; PRODUCE_UNTIL also stops it). */
+  REQREP_REQUESTS: integer(0, { min: 0 }),
+  /** The body of every request (default: {"question": "request <n>"}); {"path": "greeting.txt"} asks the book's filer. */
+  REQREP_BODY: jsonObject(null),
+  REQREP_BIND: endpoint("tcp://*:5559"),
+  REQREP_WORK_MS: integer(20, { min: 0, max: 600_000 }),
+  REQREP_DEDUP: boolean(false),
+  REQREP_HANDLED_DIR: text("/state/handled", { pattern: /^\/\S+$/, describe: "an absolute directory path" }),
+  // ROUTER/DEALER
+  RD_FRONTEND_BIND: endpoint("tcp://*:5560"),
+  RD_BACKEND_BIND: endpoint("tcp://*:5561"),
+  RD_FRONTEND_CONNECT: endpoint("tcp://rd-broker:5560"),
+  RD_RATE: decimal(5, { min: 0.01, max: 100_000 }),
+  RD_TIMEOUT_MS: integer(3000, { min: 1, max: 3_600_000 }),
+  /** Requests sent together at each tick (10: ten outstanding at once). */
+  RD_BURST: integer(1, { min: 1, max: 10_000 }),
+  /** Stop sending after this many requests (0: never; PRODUCE_UNTIL also stops it); the client stays up, idle. */
+  RD_REQUESTS: integer(0, { min: 0 }),
+  RD_BACKEND_CONNECT: endpoint("tcp://rd-broker:5561"),
+  RD_WORK_MS_MIN: integer(50, { min: 0, max: 600_000 }),
+  RD_WORK_MS_MAX: integer(400, { min: 0, max: 600_000 }),
+  // Node.js the Right Way, chapter 4
+  BOOK_CLUSTER_BIND: endpoint("tcp://*:5565"),
+  BOOK_CLUSTER_BACKEND: endpoint("ipc:///tmp/filer-cluster-backend.ipc"),
+  BOOK_CLUSTER_WORKERS: integer(3, { min: 1, max: 64 }),
+  BOOK_CLUSTER_WORK_MS: integer(0, { min: 0, max: 600_000 }),
+  BOOK_FILES: text("/app/book-files", { pattern: /^\/\S*$/, describe: "an absolute folder path" }),
+  BOOK_FILER_BIND: endpoint("tcp://*:5564"),
+  BOOK_FILER_CONNECT: endpoint("tcp://book-filer-rep:5564"),
+  BOOK_REQ_TIMEOUT_MS: integer(5000, { min: 1, max: 600_000 }),
+  BOOK_REQ_FILE: text("target.txt"),
+  BOOK_PUSH_JOBS_ENDPOINT: endpoint("ipc:///tmp/push-cluster-jobs.ipc"),
+  BOOK_PUSH_RESULTS_ENDPOINT: endpoint("ipc:///tmp/push-cluster-results.ipc"),
+  BOOK_PUSH_WORKERS: integer(3, { min: 1, max: 64 }),
+  BOOK_PUSH_JOBS: integer(30, { min: 1, max: 1_000_000 }),
+  BOOK_PUSH_WAIT_FOR_READY: boolean(true),
+  BOOK_PUSH_JOB_MS: integer(100, { min: 0, max: 600_000 }),
+  BOOK_PUSH_CONCURRENCY: integer(1, { min: 1, max: 1000 }),
+  BOOK_WATCHER_BIND: endpoint("tcp://*:5563"),
+  BOOK_WATCH_FILE: text("/app/book-files/target.txt", { pattern: /^\/\S+$/, describe: "an absolute file path" }),
+  BOOK_WATCH_DEBOUNCE_MS: integer(100, { min: 0, max: 60_000 }),
+  BOOK_WATCHER_CONNECT: endpoint("tcp://book-watcher-pub:5563"),
+  // reliable pipeline
+  RPIPE_SINK_BIND: endpoint("tcp://*:5572"),
+  RPIPE_ACKS_CONNECT: endpoint("tcp://rpipe-ventilator:5571"),
+  RPIPE_SINK_JOURNAL: text("/state/sink.journal", { pattern: /^\/\S+$/, describe: "an absolute file path" }),
+  RPIPE_LOSS_GRACE_MS: integer(10_000, { min: 0, max: 600_000 }),
+  RPIPE_VENTILATOR_BIND: endpoint("tcp://*:5570"),
+  RPIPE_ACKS_BIND: endpoint("tcp://*:5571"),
+  RPIPE_RATE: decimal(5, { min: 0.01, max: 100_000 }),
+  RPIPE_WORK_MS_MIN: integer(50, { min: 0, max: 600_000 }),
+  RPIPE_WORK_MS_MAX: integer(150, { min: 0, max: 600_000 }),
+  RPIPE_ACK_TIMEOUT_MS: integer(3000, { min: 10, max: 3_600_000 }),
+  RPIPE_JOURNAL: text("/state/ventilator.journal", { pattern: /^\/\S+$/, describe: "an absolute file path" }),
+  /** Stop making new tasks after this many (0: never; PRODUCE_UNTIL also stops it); resending goes on until all are acknowledged. */
+  RPIPE_TASKS: integer(0, { min: 0 }),
+  // Paranoid Pirate
+  PP_FRONTEND_BIND: endpoint("tcp://*:5580"),
+  PP_BACKEND_BIND: endpoint("tcp://*:5581"),
+  PP_HEARTBEAT_MS: integer(500, { min: 10, max: 600_000 }),
+  /** Heartbeat intervals without a word before a worker is expired. */
+  PP_LIVENESS: integer(3, { min: 1, max: 1000 }),
+  /** Requests waiting for a worker; beyond it a request is refused with an error reply. */
+  PP_QUEUE_MAX: integer(1000, { min: 1, max: 1_000_000 }),
+  PP_BACKEND_CONNECT: endpoint("tcp://pp-queue:5581"),
+  PP_RECONNECT_MS: integer(1000, { min: 1, max: 600_000 }),
+  PP_RECONNECT_MAX_MS: integer(32_000, { min: 1, max: 3_600_000 }),
+  PP_WORK_MS: integer(5, { min: 0, max: 600_000 }),
+  PP_DEDUP: boolean(false),
+  PP_HANDLED_DIR: text("/state/handled", { pattern: /^\/\S+$/, describe: "an absolute directory path" }),
+  // Clone
+  CLONE_BIND: endpoint("tcp://*:5590"),
+  CLONE_SNAPSHOT_BIND: endpoint("tcp://*:5591"),
+  CLONE_TOPIC: text("kv"),
+  CLONE_RATE: decimal(10, { min: 0.01, max: 100_000 }),
+  /** How many different keys the changes touch. */
+  CLONE_KEYS: integer(100, { min: 1, max: 100_000 }),
+  /** Stop changing the store after this many changes (0: never; PRODUCE_UNTIL also stops it); heartbeats go on. */
+  CLONE_UPDATES: integer(0, { min: 0 }),
+  CLONE_HEARTBEAT_MS: integer(1000, { min: 10, max: 600_000 }),
+  CLONE_JOURNAL: text("/state/clone-publisher.journal", { pattern: /^\/\S+$/, describe: "an absolute file path" }),
+  CLONE_CONNECT: endpoint("tcp://clone-publisher:5590"),
+  CLONE_SNAPSHOT_CONNECT: endpoint("tcp://clone-publisher:5591"),
+  CLONE_SNAPSHOTS: boolean(true),
+  CLONE_SNAPSHOT_TIMEOUT_MS: integer(2000, { min: 1, max: 600_000 }),
+}
+
+export type SettingName = keyof typeof SETTINGS
+
+/** The settings every service reads, whatever its role. */
+export const COMMON_SETTINGS = ["SERVICE_NAME", "LOG_FORMAT", "LOG_LEVEL", "LOG_MESSAGES", "STATS_INTERVAL_MS", "SHUTDOWN_LINGER_MS", "MAX_MESSAGE_BYTES", "CONNECT_TIMEOUT_MS", "RECONNECT_IVL_MS", "RECONNECT_IVL_MAX_MS", "HEARTBEAT_INTERVAL_MS", "HEARTBEAT_TIMEOUT_MS", "HEARTBEAT_TTL_MS", "SEND_HWM", "RECEIVE_HWM", "PRODUCE_UNTIL"] as const satisfies readonly SettingName[]
+
+/** The settings a service reads, from the one schema. */
+export function pick<K extends SettingName>(...names: K[]): Pick<typeof SETTINGS, K> {
+  return Object.fromEntries(names.map(name => [name, SETTINGS[name]])) as Pick<typeof SETTINGS, K>
+}
+
+// --- checking a .env, and showing what applies ------------------------------------------
+
+/** Keys Compose itself reads from .env (not settings of the services). */
+export const COMPOSE_KEYS: ReadonlySet<string> = new Set(["NODE_IMAGE", "LAB_IMAGE", "NODE_EXTRA_CA_CERTS", "COMPOSE_PROJECT_NAME", "COMPOSE_PROFILES", "COMPOSE_FILE"])
+
+/** Pure: the edit distance of two keys (insertions, deletions, substitutions). */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const here = row[j]!
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
+      previous = here
+    }
+  }
+  return row[b.length]!
+}
+
+/** Pure: the setting a misspelled or stale key most likely meant, if one is close. */
+export function closestSetting(key: string): SettingName | undefined {
+  const names = Object.keys(SETTINGS) as SettingName[]
+  const ranked = names.map(name => ({ name, d: distance(key, name) })).sort((a, b) => a.d - b.d)
+  const best = ranked[0]
+  return best && best.d <= Math.max(2, Math.floor(key.length / 4)) ? best.name : undefined
+}
+
+export interface EnvFileCheck {
+  unknown: { key: string; suggestion?: SettingName }[]
+  invalid: ConfigError[]
+}
+
+/** Pure: what is wrong with the settings a .env gives: keys no service reads, values no service accepts. */
+export function checkEnvFile(values: Record<string, string>): EnvFileCheck {
+  const result: EnvFileCheck = { unknown: [], invalid: [] }
+  for (const [key, value] of Object.entries(values)) {
+    if (COMPOSE_KEYS.has(key)) continue
+    const setting = (SETTINGS as Spec)[key]
+    if (!setting) {
+      result.unknown.push({ key, suggestion: closestSetting(key) })
+      continue
+    }
+    try {
+      setting.parse(key, value)
+    } catch (error) {
+      if (error instanceof ConfigError) result.invalid.push(error)
+      else throw error
+    }
+  }
+  return result
+}
+
+export interface SettingRow {
+  name: SettingName
+  value: string
+  from: "default" | ".env"
+  /** Services whose own environment (docker-compose.yml) sets it otherwise. */
+  overrides: { service: string; value: string }[]
+}
+
+const show = (value: unknown): string => (value === null || value === undefined ? "(none)" : Array.isArray(value) ? value.join(",") : typeof value === "object" ? JSON.stringify(value) : String(value))
+
+/**
+ * Pure: every setting's effective value for the lab and where it comes from
+ * (its default, or .env), and the services whose environment in
+ * docker-compose.yml sets it otherwise.
+ */
+export function settingsTable(envFile: Record<string, string>, services: Record<string, Record<string, string>> = {}): SettingRow[] {
+  return (Object.keys(SETTINGS) as SettingName[]).map(name => {
+    const inFile = envFile[name]
+    const value = inFile !== undefined && inFile.trim() !== "" ? inFile : show((SETTINGS as Spec)[name]!.parse(name, undefined))
+    const overrides = Object.entries(services)
+      .filter(([, env]) => env[name] !== undefined && env[name] !== value)
+      .map(([service, env]) => ({ service, value: env[name]! }))
+    return { name, value: name === "SERVICE_NAME" && inFile === undefined ? "(the hostname: the service's name)" : value, from: inFile !== undefined && inFile.trim() !== "" ? ".env" : "default", overrides }
+  })
 }

@@ -2,32 +2,13 @@
 // signal. This module owns the parts that are the same everywhere: the common
 // settings, the logger, the periodic `stats` line, and a shutdown that closes
 // sockets with a bounded linger and exits 0 within two seconds.
-import { hostname } from "node:os"
 import { setTimeout as sleep } from "node:timers/promises"
 import type { DeliveryPromise } from "./accounting.js"
-import { ConfigError, boolean, integer, loadEnvFile, oneOf, parseConfig, text, type ConfigOf, type Spec } from "./config.js"
+import { COMMON_SETTINGS, ConfigError, loadEnvFile, parseConfig, pick, type ConfigOf, type Spec } from "./config.js"
 import { newIncarnation, Producer } from "./envelope.js"
 import { createLog, type EventLog, type Fields } from "./logger.js"
 
-export const commonSpec = {
-  SERVICE_NAME: text(hostname()),
-  LOG_FORMAT: oneOf(["json", "pretty"] as const, "json"),
-  LOG_LEVEL: oneOf(["error", "warn", "info", "debug"] as const, "info"),
-  LOG_MESSAGES: boolean(true),
-  STATS_INTERVAL_MS: integer(5000, { min: 100, max: 3_600_000 }),
-  SHUTDOWN_LINGER_MS: integer(500, { min: 0, max: 1500 }),
-  MAX_MESSAGE_BYTES: integer(1_048_576, { min: 64, max: 268_435_456 }),
-  CONNECT_TIMEOUT_MS: integer(150, { min: 0, max: 600_000 }),
-  RECONNECT_IVL_MS: integer(100, { min: 1, max: 600_000 }),
-  RECONNECT_IVL_MAX_MS: integer(0, { min: 0, max: 600_000 }),
-  HEARTBEAT_INTERVAL_MS: integer(0, { min: 0, max: 600_000 }),
-  HEARTBEAT_TIMEOUT_MS: integer(0, { min: 0, max: 600_000 }),
-  HEARTBEAT_TTL_MS: integer(0, { min: 0, max: 6_553_500 }),
-  SEND_HWM: integer(1000, { min: 0, max: 10_000_000 }),
-  RECEIVE_HWM: integer(1000, { min: 0, max: 10_000_000 }),
-  /** A producer makes no new messages from this time on (epoch ms; 0: never): runs compared side by side end together. */
-  PRODUCE_UNTIL: integer(0, { min: 0 }),
-}
+export const commonSpec = pick(...COMMON_SETTINGS)
 
 export type CommonConfig = ConfigOf<typeof commonSpec>
 

@@ -7,7 +7,7 @@
 import cluster from "node:cluster"
 import { Dealer, Reply, Router } from "zeromq"
 import { runBroker } from "../../shared/broker.js"
-import { endpoint, integer, text } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { Producer } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { always, serveRequests } from "../../shared/replier.js"
@@ -15,13 +15,7 @@ import { startService } from "../../shared/service.js"
 import { bindSocket, connectSocket, socketOptions } from "../../shared/sockets.js"
 import { serveFile } from "./files.js"
 
-const service = startService("book", {
-  BOOK_CLUSTER_BIND: endpoint("tcp://*:5565"),
-  BOOK_CLUSTER_BACKEND: endpoint("ipc:///tmp/filer-cluster-backend.ipc"),
-  BOOK_CLUSTER_WORKERS: integer(3, { min: 1, max: 64 }),
-  BOOK_CLUSTER_WORK_MS: integer(0, { min: 0, max: 600_000 }),
-  BOOK_FILES: text("/app/book-files", { pattern: /^\/\S*$/, describe: "an absolute folder path" }),
-})
+const service = startService("book", pick("BOOK_CLUSTER_BIND", "BOOK_CLUSTER_BACKEND", "BOOK_CLUSTER_WORKERS", "BOOK_CLUSTER_WORK_MS", "BOOK_FILES"))
 const { config, log } = service
 
 if (cluster.isPrimary) {

@@ -5,17 +5,14 @@
 // SIGINT close the socket cleanly; an unexpected exception is logged and the
 // requester still gets an answer (shared/replier.ts).
 import { Reply } from "zeromq"
-import { endpoint, text } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { Inbox } from "../../shared/inbox.js"
 import { always, serveRequests } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, socketOptions } from "../../shared/sockets.js"
 import { serveFile } from "./files.js"
 
-const service = startService("book", {
-  BOOK_FILER_BIND: endpoint("tcp://*:5564"),
-  BOOK_FILES: text("/app/book-files", { pattern: /^\/\S*$/, describe: "an absolute folder path" }),
-})
+const service = startService("book", pick("BOOK_FILER_BIND", "BOOK_FILES"))
 const { config } = service
 
 const producer = service.producer("replies")

@@ -4,17 +4,13 @@
 // so the five go out on a DEALER with the empty delimiter frame a REQ would
 // add. The REP filer still answers them one at a time, in order.
 import { Dealer } from "zeromq"
-import { endpoint, integer, text } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { EMPTY, encodeEnvelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, isTimeoutError, socketOptions } from "../../shared/sockets.js"
 
-const service = startService("book", {
-  BOOK_FILER_CONNECT: endpoint("tcp://book-filer-rep:5564"),
-  BOOK_REQ_TIMEOUT_MS: integer(5000, { min: 1, max: 600_000 }),
-  BOOK_REQ_FILE: text("target.txt"),
-})
+const service = startService("book", pick("BOOK_FILER_CONNECT", "BOOK_REQ_TIMEOUT_MS", "BOOK_REQ_FILE"))
 const { config, log } = service
 
 const REQUESTS = 5

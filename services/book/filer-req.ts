@@ -3,16 +3,13 @@
 // one-shot container. `--raw <text>` sends <text> as it is, not as an
 // envelope, to see the filer's answer to a malformed request.
 import { Request } from "zeromq"
-import { endpoint, integer } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { encodeEnvelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, isTimeoutError, socketOptions } from "../../shared/sockets.js"
 
-const service = startService("book", {
-  BOOK_FILER_CONNECT: endpoint("tcp://book-filer-rep:5564"),
-  BOOK_REQ_TIMEOUT_MS: integer(5000, { min: 1, max: 600_000 }),
-})
+const service = startService("book", pick("BOOK_FILER_CONNECT", "BOOK_REQ_TIMEOUT_MS"))
 const { config, log } = service
 
 const [first = "target.txt", second] = process.argv.slice(2)

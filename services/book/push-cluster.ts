@@ -12,21 +12,13 @@
 // job counts as done (`delivered`) when its result is in.
 import cluster from "node:cluster"
 import { Pull, Push } from "zeromq"
-import { boolean, endpoint, integer } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { encodeEnvelope, Producer } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, connectSocket, eachMessage, SendQueue, socketOptions } from "../../shared/sockets.js"
 
-const service = startService("book", {
-  BOOK_PUSH_JOBS_ENDPOINT: endpoint("ipc:///tmp/push-cluster-jobs.ipc"),
-  BOOK_PUSH_RESULTS_ENDPOINT: endpoint("ipc:///tmp/push-cluster-results.ipc"),
-  BOOK_PUSH_WORKERS: integer(3, { min: 1, max: 64 }),
-  BOOK_PUSH_JOBS: integer(30, { min: 1, max: 1_000_000 }),
-  BOOK_PUSH_WAIT_FOR_READY: boolean(true),
-  BOOK_PUSH_JOB_MS: integer(100, { min: 0, max: 600_000 }),
-  BOOK_PUSH_CONCURRENCY: integer(1, { min: 1, max: 1000 }),
-})
+const service = startService("book", pick("BOOK_PUSH_JOBS_ENDPOINT", "BOOK_PUSH_RESULTS_ENDPOINT", "BOOK_PUSH_WORKERS", "BOOK_PUSH_JOBS", "BOOK_PUSH_WAIT_FOR_READY", "BOOK_PUSH_JOB_MS", "BOOK_PUSH_CONCURRENCY"))
 const { config, log } = service
 
 interface Message {

@@ -8,18 +8,14 @@
 import { watch } from "node:fs"
 import { basename } from "node:path"
 import { XPublisher } from "zeromq"
-import { endpoint, integer, text } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { encodeEnvelope } from "../../shared/envelope.js"
 import { Publishing } from "../../shared/fanout.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, socketOptions } from "../../shared/sockets.js"
 
-const service = startService("book", {
-  BOOK_WATCHER_BIND: endpoint("tcp://*:5563"),
-  BOOK_WATCH_FILE: text("/app/book-files/target.txt", { pattern: /^\/\S+$/, describe: "an absolute file path" }),
-  BOOK_WATCH_DEBOUNCE_MS: integer(100, { min: 0, max: 60_000 }),
-})
+const service = startService("book", pick("BOOK_WATCHER_BIND", "BOOK_WATCH_FILE", "BOOK_WATCH_DEBOUNCE_MS"))
 const { config, log } = service
 
 const TOPIC = "changed"

@@ -3,15 +3,13 @@
 // kill the publisher, start it again, and this subscriber, never restarted,
 // prints the next change: ZeroMQ reconnects by itself.
 import { Subscriber } from "zeromq"
-import { endpoint } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { subscribe, takeWelcome } from "../../shared/fanout.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, socketOptions } from "../../shared/sockets.js"
 
-const service = startService("book", {
-  BOOK_WATCHER_CONNECT: endpoint("tcp://book-watcher-pub:5563"),
-})
+const service = startService("book", pick("BOOK_WATCHER_CONNECT"))
 const { config } = service
 
 const inbox = new Inbox(service, { promise: "fan-out", joinWaitMs: 3000 })

@@ -12,7 +12,7 @@
 // are the "updates" stream's numbers; their incarnation is the journal's epoch.
 // Heartbeats and snapshots are numbered apart: they are not updates.
 import { Router, XPublisher } from "zeromq"
-import { decimal, endpoint, integer, text } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { encodeEnvelope, newIncarnation } from "../../shared/envelope.js"
 import { Publishing } from "../../shared/fanout.js"
 import { Inbox } from "../../shared/inbox.js"
@@ -23,18 +23,7 @@ import { startService } from "../../shared/service.js"
 import { bindSocket, eachMessage, socketOptions } from "../../shared/sockets.js"
 import { Store, UPDATES, type Update } from "./store.js"
 
-const service = startService("clone", {
-  CLONE_BIND: endpoint("tcp://*:5590"),
-  CLONE_SNAPSHOT_BIND: endpoint("tcp://*:5591"),
-  CLONE_TOPIC: text("kv"),
-  CLONE_RATE: decimal(10, { min: 0.01, max: 100_000 }),
-  /** How many different keys the changes touch. */
-  CLONE_KEYS: integer(100, { min: 1, max: 100_000 }),
-  /** Stop changing the store after this many changes (0: never; PRODUCE_UNTIL also stops it); heartbeats go on. */
-  CLONE_UPDATES: integer(0, { min: 0 }),
-  CLONE_HEARTBEAT_MS: integer(1000, { min: 10, max: 600_000 }),
-  CLONE_JOURNAL: text("/state/clone-publisher.journal", { pattern: /^\/\S+$/, describe: "an absolute file path" }),
-})
+const service = startService("clone", pick("CLONE_BIND", "CLONE_SNAPSHOT_BIND", "CLONE_TOPIC", "CLONE_RATE", "CLONE_KEYS", "CLONE_UPDATES", "CLONE_HEARTBEAT_MS", "CLONE_JOURNAL"))
 const { config, log } = service
 
 const journal = new Journal<Update | { epoch: string }>(config.CLONE_JOURNAL)

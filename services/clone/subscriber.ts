@@ -16,7 +16,7 @@
 // the copy's state (`delivered` for every update applied to it, `snapshot`
 // for every snapshot loaded, `state` on each heartbeat that finds it changed).
 import { Dealer, Subscriber } from "zeromq"
-import { boolean, endpoint, integer, text } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { encodeEnvelope } from "../../shared/envelope.js"
 import { subscribe, takeWelcome } from "../../shared/fanout.js"
 import { Inbox } from "../../shared/inbox.js"
@@ -24,13 +24,7 @@ import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, isClosedError, isTimeoutError, socketOptions } from "../../shared/sockets.js"
 import { Replica, UPDATES, type Snapshot, type Update } from "./store.js"
 
-const service = startService("clone", {
-  CLONE_CONNECT: endpoint("tcp://clone-publisher:5590"),
-  CLONE_SNAPSHOT_CONNECT: endpoint("tcp://clone-publisher:5591"),
-  CLONE_TOPIC: text("kv"),
-  CLONE_SNAPSHOTS: boolean(true),
-  CLONE_SNAPSHOT_TIMEOUT_MS: integer(2000, { min: 1, max: 600_000 }),
-})
+const service = startService("clone", pick("CLONE_CONNECT", "CLONE_SNAPSHOT_CONNECT", "CLONE_TOPIC", "CLONE_SNAPSHOTS", "CLONE_SNAPSHOT_TIMEOUT_MS"))
 const { config, log } = service
 
 const JOIN_WAIT_MS = 3000

@@ -7,7 +7,7 @@
 // routed to it again. A request the expired worker held is logged; its client
 // resends it (the client is the Lazy Pirate's).
 import { Router } from "zeromq"
-import { endpoint, integer } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { EMPTY, encodeEnvelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { errorBody } from "../../shared/replier.js"
@@ -16,15 +16,7 @@ import { bindSocket, describeIdentity, eachMessage, SendQueue, socketOptions } f
 import { WorkerRegistry, type Held } from "./registry.js"
 import { HEARTBEAT, signalOf } from "./signals.js"
 
-const service = startService("paranoid-pirate", {
-  PP_FRONTEND_BIND: endpoint("tcp://*:5580"),
-  PP_BACKEND_BIND: endpoint("tcp://*:5581"),
-  PP_HEARTBEAT_MS: integer(500, { min: 10, max: 600_000 }),
-  /** Heartbeat intervals without a word before a worker is expired. */
-  PP_LIVENESS: integer(3, { min: 1, max: 1000 }),
-  /** Requests waiting for a worker; beyond it a request is refused with an error reply. */
-  PP_QUEUE_MAX: integer(1000, { min: 1, max: 1_000_000 }),
-})
+const service = startService("paranoid-pirate", pick("PP_FRONTEND_BIND", "PP_BACKEND_BIND", "PP_HEARTBEAT_MS", "PP_LIVENESS", "PP_QUEUE_MAX"))
 const { config, log } = service
 
 // Its only messages of its own: error replies (garbage, overload).

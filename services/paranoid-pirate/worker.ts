@@ -11,7 +11,7 @@
 // recorded result, not handled again, whichever worker gets the resend. A
 // request counts as handled once its work is done (shared/handled.ts).
 import { Dealer } from "zeromq"
-import { boolean, endpoint, integer, text } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { EMPTY, encodeEnvelope, type Envelope } from "../../shared/envelope.js"
 import { HandledRequests, handleOnce } from "../../shared/handled.js"
 import { Inbox } from "../../shared/inbox.js"
@@ -20,16 +20,7 @@ import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, isClosedError, SendQueue, socketOptions } from "../../shared/sockets.js"
 import { HEARTBEAT, READY, signalOf } from "./signals.js"
 
-const service = startService("paranoid-pirate", {
-  PP_BACKEND_CONNECT: endpoint("tcp://pp-queue:5581"),
-  PP_HEARTBEAT_MS: integer(500, { min: 10, max: 600_000 }),
-  PP_LIVENESS: integer(3, { min: 1, max: 1000 }),
-  PP_RECONNECT_MS: integer(1000, { min: 1, max: 600_000 }),
-  PP_RECONNECT_MAX_MS: integer(32_000, { min: 1, max: 3_600_000 }),
-  PP_WORK_MS: integer(5, { min: 0, max: 600_000 }),
-  PP_DEDUP: boolean(false),
-  PP_HANDLED_DIR: text("/state/handled", { pattern: /^\/\S+$/, describe: "an absolute directory path" }),
-})
+const service = startService("paranoid-pirate", pick("PP_BACKEND_CONNECT", "PP_HEARTBEAT_MS", "PP_LIVENESS", "PP_RECONNECT_MS", "PP_RECONNECT_MAX_MS", "PP_WORK_MS", "PP_DEDUP", "PP_HANDLED_DIR"))
 const { config, log } = service
 
 const producer = service.producer("replies")

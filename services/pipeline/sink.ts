@@ -5,16 +5,13 @@
 // through several workers, so out of order: hence the grace. Which worker did
 // a task is a share, not a stream of its own.
 import { Pull } from "zeromq"
-import { endpoint, integer } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, eachMessage, socketOptions } from "../../shared/sockets.js"
 import { isResultBody } from "./task.js"
 
-const service = startService("pipeline", {
-  PIPELINE_SINK_BIND: endpoint("tcp://*:5558"),
-  PIPELINE_LOSS_GRACE_MS: integer(3000, { min: 0, max: 600_000 }),
-})
+const service = startService("pipeline", pick("PIPELINE_SINK_BIND", "PIPELINE_LOSS_GRACE_MS"))
 const { config } = service
 
 // Every task from seq 1 is due, except what was sent before this sink started.

@@ -3,7 +3,7 @@
 // at all, send() waits (the pipeline applies back-pressure instead of dropping),
 // so a stall here is logged as `blocked`. The task id is the envelope's seq.
 import { Pull, Push } from "zeromq"
-import { decimal, endpoint, integer } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { encodeEnvelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { idle, randomBetween, ticks } from "../../shared/pace.js"
@@ -11,19 +11,7 @@ import { startService } from "../../shared/service.js"
 import { bindSocket, isClosedError, socketOptions } from "../../shared/sockets.js"
 import { TASKS, type TaskBody } from "./task.js"
 
-const service = startService("pipeline", {
-  PIPELINE_VENTILATOR_BIND: endpoint("tcp://*:5557"),
-  PIPELINE_RATE: decimal(5, { min: 0.01, max: 1_000_000 }),
-  PIPELINE_WORK_MS_MIN: integer(50, { min: 0, max: 600_000 }),
-  PIPELINE_WORK_MS_MAX: integer(150, { min: 0, max: 600_000 }),
-  /** 0: push forever. */
-  PIPELINE_TASKS: integer(0, { min: 0 }),
-  /** Wait for this many workers' `ready` before the first task (0: do not wait). */
-  PIPELINE_WAIT_FOR_WORKERS: integer(0, { min: 0, max: 10_000 }),
-  PIPELINE_READY_BIND: endpoint("tcp://*:5562"),
-  /** Wait this long before the first task (lets workers connect, for comparison). */
-  PIPELINE_START_DELAY_MS: integer(0, { min: 0, max: 3_600_000 }),
-})
+const service = startService("pipeline", pick("PIPELINE_VENTILATOR_BIND", "PIPELINE_RATE", "PIPELINE_WORK_MS_MIN", "PIPELINE_WORK_MS_MAX", "PIPELINE_TASKS", "PIPELINE_WAIT_FOR_WORKERS", "PIPELINE_READY_BIND", "PIPELINE_START_DELAY_MS"))
 const { config, log } = service
 
 const BLOCKED_LOG_MS = 1000

@@ -5,21 +5,14 @@
 // `received` is a task taken (work begins); `done` is its work finished and
 // its result handed to the sink.
 import { Pull, Push } from "zeromq"
-import { boolean, endpoint, endpoints } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { encodeEnvelope, type Envelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, socketOptions } from "../../shared/sockets.js"
 import { isTaskBody, taskRefOf, type ResultBody, type TaskBody } from "./task.js"
 
-const service = startService("pipeline", {
-  /** One ventilator or several, comma-separated: PULL fair-queues between them. */
-  PIPELINE_VENTILATOR_CONNECT: endpoints(["tcp://pipeline-ventilator:5557"]),
-  PIPELINE_SINK_CONNECT: endpoint("tcp://pipeline-sink:5558"),
-  /** Say `ready` to the ventilator once connected (for PIPELINE_WAIT_FOR_WORKERS). */
-  PIPELINE_SEND_READY: boolean(false),
-  PIPELINE_READY_CONNECT: endpoint("tcp://pipeline-ventilator:5562"),
-})
+const service = startService("pipeline", pick("PIPELINE_VENTILATOR_CONNECT", "PIPELINE_SINK_CONNECT", "PIPELINE_SEND_READY", "PIPELINE_READY_CONNECT"))
 const { config, log } = service
 
 const producer = service.producer("results")

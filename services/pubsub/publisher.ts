@@ -9,7 +9,7 @@
 // before are counted as "before join", not as lost. Anything else a peer sends
 // upstream is reported as a bad message instead of vanishing.
 import { XPublisher } from "zeromq"
-import { decimal, endpoint, integer, integers, text } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { encodeEnvelope } from "../../shared/envelope.js"
 import { Publishing } from "../../shared/fanout.js"
 import { Inbox } from "../../shared/inbox.js"
@@ -17,15 +17,7 @@ import { idle, ticks } from "../../shared/pace.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, socketOptions } from "../../shared/sockets.js"
 
-const service = startService("pubsub", {
-  PUBSUB_BIND: endpoint("tcp://*:5556"),
-  PUBSUB_TOPIC: text("ticks"),
-  PUBSUB_RATE: decimal(10, { min: 0.01, max: 1_000_000 }),
-  /** Padding per message; a list cycles (1,1024,1048576: every size in turn). */
-  PUBSUB_PAYLOAD_BYTES: integers([0], { min: 0, max: 16_777_216 }),
-  /** Wait this long after binding before the first message (subscribers can join first). */
-  PUBSUB_START_DELAY_MS: integer(0, { min: 0, max: 3_600_000 }),
-})
+const service = startService("pubsub", pick("PUBSUB_BIND", "PUBSUB_TOPIC", "PUBSUB_RATE", "PUBSUB_PAYLOAD_BYTES", "PUBSUB_START_DELAY_MS"))
 const { config, log } = service
 
 // The data stream is named after its topic.

@@ -5,25 +5,13 @@
 // lost (`gap`) and that the publisher is a new process (`producer-restart`).
 // `pubsub-late-subscriber` is this same program, started later.
 import { Subscriber } from "zeromq"
-import { endpoints, integer, text } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { subscribe, takeWelcome } from "../../shared/fanout.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, socketOptions } from "../../shared/sockets.js"
 
-const service = startService("pubsub", {
-  /** One publisher or several, comma-separated: SUB fair-queues between them. */
-  PUBSUB_CONNECT: endpoints(["tcp://pubsub-publisher:5556"]),
-  PUBSUB_TOPIC: text("ticks"),
-  /** Time spent on each message: more than the publisher's interval makes a slow subscriber. */
-  PUBSUB_PROCESS_MS: integer(0, { min: 0, max: 600_000 }),
-  /**
-   * The Suicidal Snail (0: off): a message older than this on arrival means the
-   * subscriber has fallen behind; it says so and exits (code 3) instead of
-   * falling further behind until the publisher drops messages for it unseen.
-   */
-  PUBSUB_MAX_LAG_MS: integer(0, { min: 0, max: 3_600_000 }),
-})
+const service = startService("pubsub", pick("PUBSUB_CONNECT", "PUBSUB_TOPIC", "PUBSUB_PROCESS_MS", "PUBSUB_MAX_LAG_MS"))
 const { config, log } = service
 
 // A publisher that sends no welcome (not this lab's): after this long, everything from seq 1 counts as due.

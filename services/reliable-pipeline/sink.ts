@@ -6,7 +6,7 @@
 // restart. Its live view of the "tasks" stream declares a task missing for
 // RPIPE_LOSS_GRACE_MS lost, and a resent one arriving later as late.
 import { Pull, Push } from "zeromq"
-import { endpoint, integer, text } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { encodeEnvelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { Journal } from "../../shared/journal.js"
@@ -14,12 +14,7 @@ import { startService } from "../../shared/service.js"
 import { bindSocket, connectSocket, eachMessage, socketOptions } from "../../shared/sockets.js"
 import { isResultBody } from "../pipeline/task.js"
 
-const service = startService("reliable-pipeline", {
-  RPIPE_SINK_BIND: endpoint("tcp://*:5572"),
-  RPIPE_ACKS_CONNECT: endpoint("tcp://rpipe-ventilator:5571"),
-  RPIPE_SINK_JOURNAL: text("/state/sink.journal", { pattern: /^\/\S+$/, describe: "an absolute file path" }),
-  RPIPE_LOSS_GRACE_MS: integer(10_000, { min: 0, max: 600_000 }),
-})
+const service = startService("reliable-pipeline", pick("RPIPE_SINK_BIND", "RPIPE_ACKS_CONNECT", "RPIPE_SINK_JOURNAL", "RPIPE_LOSS_GRACE_MS"))
 const { config, log } = service
 
 const producer = service.producer("acks")

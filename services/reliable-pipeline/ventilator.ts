@@ -7,7 +7,7 @@
 // envelope's seq: they survive restarts, and so the "tasks" stream's
 // incarnation is the journal's epoch, not the process's.
 import { Pull, Push } from "zeromq"
-import { decimal, endpoint, integer, text } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { encodeEnvelope, newIncarnation } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { Journal } from "../../shared/journal.js"
@@ -17,17 +17,7 @@ import { bindSocket, eachMessage, isClosedError, socketOptions } from "../../sha
 import { TASKS, type TaskBody } from "../pipeline/task.js"
 import { Ledger, type LedgerEntry } from "./ledger.js"
 
-const service = startService("reliable-pipeline", {
-  RPIPE_VENTILATOR_BIND: endpoint("tcp://*:5570"),
-  RPIPE_ACKS_BIND: endpoint("tcp://*:5571"),
-  RPIPE_RATE: decimal(5, { min: 0.01, max: 100_000 }),
-  RPIPE_WORK_MS_MIN: integer(50, { min: 0, max: 600_000 }),
-  RPIPE_WORK_MS_MAX: integer(150, { min: 0, max: 600_000 }),
-  RPIPE_ACK_TIMEOUT_MS: integer(3000, { min: 10, max: 3_600_000 }),
-  RPIPE_JOURNAL: text("/state/ventilator.journal", { pattern: /^\/\S+$/, describe: "an absolute file path" }),
-  /** Stop making new tasks after this many (0: never; PRODUCE_UNTIL also stops it); resending goes on until all are acknowledged. */
-  RPIPE_TASKS: integer(0, { min: 0 }),
-})
+const service = startService("reliable-pipeline", pick("RPIPE_VENTILATOR_BIND", "RPIPE_ACKS_BIND", "RPIPE_RATE", "RPIPE_WORK_MS_MIN", "RPIPE_WORK_MS_MAX", "RPIPE_ACK_TIMEOUT_MS", "RPIPE_JOURNAL", "RPIPE_TASKS"))
 const { config, log } = service
 
 const journal = new Journal<LedgerEntry | { epoch: string }>(config.RPIPE_JOURNAL)

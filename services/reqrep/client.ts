@@ -14,29 +14,14 @@
 // is tried: each try is logged as `sent` with its attempt, and the request is
 // lost only when no try was answered (the client gave up on it).
 import { Request } from "zeromq"
-import { boolean, endpoint, integer, jsonObject } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { encodeEnvelope, type Envelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { idle, ticks } from "../../shared/pace.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, isClosedError, isTimeoutError, socketOptions } from "../../shared/sockets.js"
 
-const service = startService("reqrep", {
-  REQREP_CONNECT: endpoint("tcp://reqrep-server:5559"),
-  REQREP_INTERVAL_MS: integer(500, { min: 1, max: 3_600_000 }),
-  /** 0: no timeout at all (the naive client). */
-  REQREP_TIMEOUT_MS: integer(2000, { min: 0, max: 3_600_000 }),
-  /** Resend a timed-out request this many times, then give up (0: never resend, go on). */
-  REQREP_RETRIES: integer(0, { min: 0, max: 1000 }),
-  /** Once, at start: try a second send before the first reply, to show REQ refusing it. */
-  REQREP_SHOW_LOCKSTEP: boolean(false),
-  /** Before retry n, wait REQREP_RETRY_BACKOFF_MS × 2^(n-1) (0: retry at once). */
-  REQREP_RETRY_BACKOFF_MS: integer(0, { min: 0, max: 600_000 }),
-  /** Stop after this many requests have been answered or given up (0: never; PRODUCE_UNTIL also stops it). */
-  REQREP_REQUESTS: integer(0, { min: 0 }),
-  /** The body of every request (default: {"question": "request <n>"}); {"path": "greeting.txt"} asks the book's filer. */
-  REQREP_BODY: jsonObject(null),
-})
+const service = startService("reqrep", pick("REQREP_CONNECT", "REQREP_INTERVAL_MS", "REQREP_TIMEOUT_MS", "REQREP_RETRIES", "REQREP_SHOW_LOCKSTEP", "REQREP_RETRY_BACKOFF_MS", "REQREP_REQUESTS", "REQREP_BODY"))
 const { config, log } = service
 
 const LOCKSTEP_PROBE_MS = 500

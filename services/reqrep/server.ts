@@ -8,7 +8,7 @@
 // work, in a directory (REQREP_HANDLED_DIR, in a volume), so a restarted
 // server still knows them.
 import { Reply } from "zeromq"
-import { boolean, endpoint, integer, text } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import type { Envelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { HandledRequests, handleOnce } from "../../shared/handled.js"
@@ -16,12 +16,7 @@ import { always, serveRequests } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, socketOptions } from "../../shared/sockets.js"
 
-const service = startService("reqrep", {
-  REQREP_BIND: endpoint("tcp://*:5559"),
-  REQREP_WORK_MS: integer(20, { min: 0, max: 600_000 }),
-  REQREP_DEDUP: boolean(false),
-  REQREP_HANDLED_DIR: text("/state/handled", { pattern: /^\/\S+$/, describe: "an absolute directory path" }),
-})
+const service = startService("reqrep", pick("REQREP_BIND", "REQREP_WORK_MS", "REQREP_DEDUP", "REQREP_HANDLED_DIR"))
 const { config } = service
 
 const producer = service.producer("replies")

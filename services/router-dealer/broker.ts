@@ -3,15 +3,12 @@
 // chapter 4). The forwarding itself is shared/broker.ts.
 import { Dealer, Router } from "zeromq"
 import { runBroker } from "../../shared/broker.js"
-import { endpoint } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, socketOptions } from "../../shared/sockets.js"
 
-const service = startService("router-dealer", {
-  RD_FRONTEND_BIND: endpoint("tcp://*:5560"),
-  RD_BACKEND_BIND: endpoint("tcp://*:5561"),
-})
+const service = startService("router-dealer", pick("RD_FRONTEND_BIND", "RD_BACKEND_BIND"))
 const { config } = service
 
 // Its only messages of its own: error replies to garbage.

@@ -6,7 +6,7 @@
 // retry: a request timed out is lost (a reply that comes later is logged as
 // late, and does not make it answered).
 import { Dealer } from "zeromq"
-import { decimal, endpoint, integer } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { encodeEnvelope, EMPTY, type Envelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { idle, pastDeadline, ticks } from "../../shared/pace.js"
@@ -14,15 +14,7 @@ import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, isClosedError, socketOptions } from "../../shared/sockets.js"
 import { PendingRequests, RequestTimeout } from "./pending.js"
 
-const service = startService("router-dealer", {
-  RD_FRONTEND_CONNECT: endpoint("tcp://rd-broker:5560"),
-  RD_RATE: decimal(5, { min: 0.01, max: 100_000 }),
-  RD_TIMEOUT_MS: integer(3000, { min: 1, max: 3_600_000 }),
-  /** Requests sent together at each tick (10: ten outstanding at once). */
-  RD_BURST: integer(1, { min: 1, max: 10_000 }),
-  /** Stop sending after this many requests (0: never; PRODUCE_UNTIL also stops it); the client stays up, idle. */
-  RD_REQUESTS: integer(0, { min: 0 }),
-})
+const service = startService("router-dealer", pick("RD_FRONTEND_CONNECT", "RD_RATE", "RD_TIMEOUT_MS", "RD_BURST", "RD_REQUESTS"))
 const { config, log } = service
 
 const REQUESTS = "requests"

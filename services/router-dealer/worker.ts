@@ -3,18 +3,14 @@
 // workers; each worker answers one at a time, after a random amount of work, so
 // the client's replies come back out of order.
 import { Reply } from "zeromq"
-import { endpoint, integer } from "../../shared/config.js"
+import { pick } from "../../shared/config.js"
 import { Inbox } from "../../shared/inbox.js"
 import { randomBetween } from "../../shared/pace.js"
 import { always, serveRequests } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, socketOptions } from "../../shared/sockets.js"
 
-const service = startService("router-dealer", {
-  RD_BACKEND_CONNECT: endpoint("tcp://rd-broker:5561"),
-  RD_WORK_MS_MIN: integer(50, { min: 0, max: 600_000 }),
-  RD_WORK_MS_MAX: integer(400, { min: 0, max: 600_000 }),
-})
+const service = startService("router-dealer", pick("RD_BACKEND_CONNECT", "RD_WORK_MS_MIN", "RD_WORK_MS_MAX"))
 const { config } = service
 
 const producer = service.producer("replies")
