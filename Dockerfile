@@ -21,9 +21,26 @@ COPY shared ./shared
 COPY services ./services
 COPY tools ./tools
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --no-audit --no-fund --loglevel=error
+# Only what runs: zeromq's prebuilt addons for this platform (not the others',
+# nor its C++ sources and build scripts, nor the headers it was built with).
+RUN arch=$(node -p process.arch) \
+ && rm -rf node_modules/zeromq/build/darwin node_modules/zeromq/build/win32 node_modules/zeromq/src node_modules/zeromq/script node_modules/node-addon-api \
+ && find node_modules/zeromq/build/linux -mindepth 1 -maxdepth 1 ! -name "$arch" -exec rm -rf {} + \
+ && find node_modules \( -name "*.md" -o -name "*.map" -o -name "*.d.ts" \) -type f -delete
 
-FROM ${NODE_IMAGE}
-ENV NODE_ENV=production
+# The runtime's root file system: the base without what a running service never
+# uses (npm and other package managers, documentation, translations, perl,
+# apt's lists). Copied into an empty image below, so what is removed here is
+# really gone (a later layer cannot shrink an earlier one).
+FROM ${NODE_IMAGE} AS runtime-root
+RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-* /usr/local/include \
+      /usr/share/doc /usr/share/man /usr/share/info /usr/share/locale /usr/share/perl /usr/share/perl5 /usr/share/lintian \
+      /usr/lib/*-linux-gnu/perl /usr/lib/*-linux-gnu/perl5 /usr/lib/*-linux-gnu/perl-base /usr/lib/*-linux-gnu/gconv /usr/bin/perl* \
+      /var/lib/apt/lists/* /var/cache/apt/* /var/cache/debconf/* /var/log/*
+
+FROM scratch
+COPY --from=runtime-root / /
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
