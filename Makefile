@@ -10,16 +10,6 @@ LAB_IMAGE ?= zmq-lab:local
 OFFLINE_NODE_IMAGE := zmq-lab/node:24-offline
 SERVICE ?=
 
-# The base image: the official one by default. Where no registry answers, a
-# stand-in built by scripts/build-offline-node-image.sh is used when present
-# (or set NODE_IMAGE yourself, in the environment or in .env).
-ifndef NODE_IMAGE
-  ifeq ($(shell docker image inspect $(OFFLINE_NODE_IMAGE) >/dev/null 2>&1 && echo yes),yes)
-    ifneq ($(shell docker image inspect node:24-bookworm-slim >/dev/null 2>&1 && echo yes),yes)
-      export NODE_IMAGE := $(OFFLINE_NODE_IMAGE)
-    endif
-  endif
-endif
 export LAB_IMAGE
 
 .PHONY: help up down build check-config config logs events ps kill stop start restart late-subscriber snail book touch filer-req filer-req-loop test test-unit test-e2e test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
@@ -38,8 +28,16 @@ node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch node_modules
 
-build: .env ## Build the lab image (once; later only what changed)
-	$(COMPOSE) build pubsub-publisher
+# Set-up first (scripts/setup.sh: a Docker engine with Compose and Buildx, the
+# base image; one line per step, under a second when all is there), then the
+# image: one line, the build's own output only when it fails.
+BUILD_LOG := $(or $(TMPDIR),/tmp)/zmq-lab-build.log
+build: .env ## Set up what is missing (Docker engine, Compose, Buildx, base image), build the lab image when something changed
+	@base=$$(bash scripts/setup.sh) || exit 1; \
+	start=$$(date +%s.%N); \
+	if NODE_IMAGE=$$base $(COMPOSE) build --progress plain pubsub-publisher >$(BUILD_LOG) 2>&1; then \
+	  printf 'build: %-14s %s (%s s)\n' "lab image" "$(LAB_IMAGE) on $$base, $$(docker image inspect -f '{{.Size}}' $(LAB_IMAGE) | awk '{ printf "%d MB", $$1 / 1e6 }')" "$$(awk -v a=$$start -v b=$$(date +%s.%N) 'BEGIN { printf "%.1f", b - a }')"; \
+	else tail -n 40 $(BUILD_LOG); echo "build: the lab image failed to build (the whole output: $(BUILD_LOG))"; exit 1; fi
 
 # Before any container starts: a key of .env that no service reads is named
 # (with the setting it most likely meant), a value a service would refuse stops here.
@@ -136,7 +134,7 @@ verdicts: node_modules build ## The long runs: the whole catalogue, then every p
 	for pattern in $(CHAOS_PATTERNS); do $(CHAOS) --verdicts $$pattern 60 1 || status=1; done; \
 	exit $$status
 
-offline-image: ## Build the Node.js base image without a container registry
+offline-image: ## Build the Node.js base image without a container registry (make up does it when needed)
 	@scripts/build-offline-node-image.sh $(OFFLINE_NODE_IMAGE)
 
 typecheck: node_modules
