@@ -101,7 +101,7 @@ snail: ## Start the Suicidal Snail: a subscriber too slow for the publisher, whi
 scenarios-list: node_modules ## List the fault scenarios with their claims
 	@$(SCENARIOS) list
 
-scenario: node_modules build ## Run one scenario: make scenario NAME=ps-reconnect (report in runs/latest/)
+scenario: node_modules build ## Run one scenario: make scenario NAME=pubsub-reconnect (report in runs/latest/)
 	@test -n "$(NAME)" || { echo "usage: make scenario NAME=<name>  (see make scenarios-list)"; exit 2; }
 	@$(SCENARIOS) run $(NAME)
 
@@ -125,7 +125,7 @@ PATTERN ?=
 DURATION ?= 60
 SEED ?=
 CHAOS := node --import tsx scenarios/chaos/cli.ts
-CHAOS_PATTERNS := pipeline reqrep broker pubsub
+CHAOS_PATTERNS := pipeline reqrep router-dealer pubsub
 chaos: node_modules build ## Naive vs reliable under the same random faults: make chaos PATTERN=pipeline DURATION=60 SEED=1
 	@$(CHAOS) --verdicts "$(PATTERN)" "$(DURATION)" "$(SEED)"
 

@@ -2,7 +2,7 @@
 // REP workers. A request arrives as [client identity, empty, envelope]; the
 // DEALER deals it to a worker as it is, the REP worker keeps the routing frames
 // and returns them with its reply, and the ROUTER uses the identity to send the
-// reply back to the client that asked. Used by `rd-broker` and by the book's
+// reply back to the client that asked. Used by `router-dealer-broker` and by the book's
 // filer cluster.
 //
 // Every message is checked instead of a blind zmq_proxy, so garbage is answered

@@ -1,4 +1,4 @@
-// The answering side of request/reply, shared by `reqrep-server` and `rd-worker`
+// The answering side of request/reply, shared by `reqrep-server` and `router-dealer-worker`
 // (REP sockets) and the Paranoid Pirate's worker (a DEALER behind a queue).
 // Every request gets exactly one reply (a REP socket cannot receive again
 // before it has sent one): garbage gets an error reply, a failing handler gets

@@ -8,8 +8,8 @@ const roles = [
   "services/pipeline/sink.js         pipeline-sink",
   "services/reqrep/server.js         reqrep-server",
   "services/reqrep/client.js         reqrep-client",
-  "services/router-dealer/broker.js  rd-broker",
-  "services/router-dealer/worker.js  rd-worker-1, rd-worker-2",
-  "services/router-dealer/client.js  rd-client",
+  "services/router-dealer/broker.js  router-dealer-broker",
+  "services/router-dealer/worker.js  router-dealer-worker-1, router-dealer-worker-2",
+  "services/router-dealer/client.js  router-dealer-client",
 ]
 process.stdout.write(`zmq-lab image. Run one program with: node dist/<program>\n\n${roles.map(r => `  dist/${r}`).join("\n")}\n`)

@@ -1,4 +1,4 @@
-// make chaos PATTERN=<pipeline|reqrep|broker|pubsub> DURATION=60 SEED=<n>
+// make chaos PATTERN=<pipeline|reqrep|router-dealer|pubsub> DURATION=60 SEED=<n>
 // Runs the naive and the reliable variant of a pattern under the same seeded
 // faults; exit status 0 when the reliable variant passes. With --verdicts, the
 // pattern's row of docs/verdicts.md is replaced by this run's.

@@ -151,86 +151,86 @@ const pipeline: ChaosPattern = {
   name: "pipeline",
   description: "PUSH/PULL pipeline vs the reliable pipeline (acknowledged tasks, resend on timeout, dedup at the sink)",
   naive: { label: "PUSH/PULL", services: ["pipeline-sink", "pipeline-worker-1", "pipeline-worker-2", "pipeline-ventilator"] },
-  reliable: { label: "reliable pipeline", services: ["rpipe-sink", "rpipe-worker-1", "rpipe-worker-2", "rpipe-ventilator"] },
+  reliable: { label: "reliable pipeline", services: ["reliable-pipeline-sink", "reliable-pipeline-worker-1", "reliable-pipeline-worker-2", "reliable-pipeline-ventilator"] },
   roles: {
-    worker: { naive: "pipeline-worker-1", reliable: "rpipe-worker-1" },
-    sink: { naive: "pipeline-sink", reliable: "rpipe-sink" },
-    ventilator: { naive: "pipeline-ventilator", reliable: "rpipe-ventilator" },
+    worker: { naive: "pipeline-worker-1", reliable: "reliable-pipeline-worker-1" },
+    sink: { naive: "pipeline-sink", reliable: "reliable-pipeline-sink" },
+    ventilator: { naive: "pipeline-ventilator", reliable: "reliable-pipeline-ventilator" },
   },
   env: (rate, until) => ({
     PRODUCE_UNTIL: String(until),
     PIPELINE_RATE: String(rate),
     PIPELINE_WORK_MS_MIN: "20",
     PIPELINE_WORK_MS_MAX: "60",
-    RPIPE_RATE: String(rate),
-    RPIPE_WORK_MS_MIN: "20",
-    RPIPE_WORK_MS_MAX: "60",
-    RPIPE_ACK_TIMEOUT_MS: "2000",
+    RELIABLE_PIPELINE_RATE: String(rate),
+    RELIABLE_PIPELINE_WORK_MS_MIN: "20",
+    RELIABLE_PIPELINE_WORK_MS_MAX: "60",
+    RELIABLE_PIPELINE_ACK_TIMEOUT_MS: "2000",
     LOG_MESSAGES: "true",
   }),
-  settled: { naive: { service: "pipeline-ventilator", event: "done" }, reliable: { service: "rpipe-ventilator", event: "done" } },
-  deliveries: { naive: { service: "pipeline-sink", event: "delivered" }, reliable: { service: "rpipe-sink", event: "delivered" } },
-  figures: (history, variant) => tasksFigures(history, variant === "naive" ? "pipeline-ventilator" : "rpipe-ventilator"),
+  settled: { naive: { service: "pipeline-ventilator", event: "done" }, reliable: { service: "reliable-pipeline-ventilator", event: "done" } },
+  deliveries: { naive: { service: "pipeline-sink", event: "delivered" }, reliable: { service: "reliable-pipeline-sink", event: "delivered" } },
+  figures: (history, variant) => tasksFigures(history, variant === "naive" ? "pipeline-ventilator" : "reliable-pipeline-ventilator"),
 }
 
 const reqrep: ChaosPattern = {
   name: "reqrep",
   description: "REQ/REP with a plain timeout (the naive client gives a timed-out request up) vs Lazy Pirate (the client resends with backoff; the server answers a resend from its record of handled requests)",
   naive: { label: "REQ/REP", services: ["reqrep-server", "reqrep-client"] },
-  reliable: { label: "Lazy Pirate", services: ["lp-server", "lp-client"] },
-  roles: { server: { naive: "reqrep-server", reliable: "lp-server" } },
+  reliable: { label: "Lazy Pirate", services: ["lazy-pirate-server", "lazy-pirate-client"] },
+  roles: { server: { naive: "reqrep-server", reliable: "lazy-pirate-server" } },
   env: (rate, until) => ({ PRODUCE_UNTIL: String(until), REQREP_INTERVAL_MS: String(Math.round(1000 / rate)), REQREP_WORK_MS: "5", REQREP_TIMEOUT_MS: "1000", LOG_MESSAGES: "true" }),
-  settled: { naive: { service: "reqrep-client", event: "done" }, reliable: { service: "lp-client", event: "done" } },
-  deliveries: { naive: { service: "reqrep-client", event: "received" }, reliable: { service: "lp-client", event: "received" } },
-  figures: (history, variant) => requestFigures(history, variant === "naive" ? "reqrep-client" : "lp-client"),
+  settled: { naive: { service: "reqrep-client", event: "done" }, reliable: { service: "lazy-pirate-client", event: "done" } },
+  deliveries: { naive: { service: "reqrep-client", event: "received" }, reliable: { service: "lazy-pirate-client", event: "received" } },
+  figures: (history, variant) => requestFigures(history, variant === "naive" ? "reqrep-client" : "lazy-pirate-client"),
 }
 
-const broker: ChaosPattern = {
-  name: "broker",
+const routerDealer: ChaosPattern = {
+  name: "router-dealer",
   description:
     "ROUTER/DEALER broker with REP workers and a DEALER client that gives a timed-out request up vs Paranoid Pirate (a ROUTER/ROUTER queue that tracks its workers by heartbeats and expires silent ones, workers that reconnect with backoff and share a record of handled requests, the Lazy Pirate's retrying client)",
-  naive: { label: "ROUTER/DEALER broker", services: ["rd-broker", "rd-worker-1", "rd-worker-2", "rd-client"] },
-  reliable: { label: "Paranoid Pirate", services: ["pp-queue", "pp-worker-1", "pp-worker-2", "pp-client"] },
+  naive: { label: "ROUTER/DEALER broker", services: ["router-dealer-broker", "router-dealer-worker-1", "router-dealer-worker-2", "router-dealer-client"] },
+  reliable: { label: "Paranoid Pirate", services: ["paranoid-pirate-queue", "paranoid-pirate-worker-1", "paranoid-pirate-worker-2", "paranoid-pirate-client"] },
   roles: {
-    worker: { naive: "rd-worker-1", reliable: "pp-worker-1" },
-    broker: { naive: "rd-broker", reliable: "pp-queue" },
+    worker: { naive: "router-dealer-worker-1", reliable: "paranoid-pirate-worker-1" },
+    broker: { naive: "router-dealer-broker", reliable: "paranoid-pirate-queue" },
   },
   env: (rate, until) => ({
     PRODUCE_UNTIL: String(until),
-    RD_RATE: String(rate),
-    RD_TIMEOUT_MS: "1000",
-    RD_WORK_MS_MIN: "5",
-    RD_WORK_MS_MAX: "5",
+    ROUTER_DEALER_RATE: String(rate),
+    ROUTER_DEALER_TIMEOUT_MS: "1000",
+    ROUTER_DEALER_WORK_MS_MIN: "5",
+    ROUTER_DEALER_WORK_MS_MAX: "5",
     REQREP_INTERVAL_MS: String(Math.round(1000 / rate)),
-    PP_WORK_MS: "5",
+    PARANOID_PIRATE_WORK_MS: "5",
     LOG_MESSAGES: "true",
   }),
-  settled: { naive: { service: "rd-client", event: "done" }, reliable: { service: "pp-client", event: "done" } },
-  deliveries: { naive: { service: "rd-client", event: "received" }, reliable: { service: "pp-client", event: "received" } },
-  figures: (history, variant) => requestFigures(history, variant === "naive" ? "rd-client" : "pp-client"),
+  settled: { naive: { service: "router-dealer-client", event: "done" }, reliable: { service: "paranoid-pirate-client", event: "done" } },
+  deliveries: { naive: { service: "router-dealer-client", event: "received" }, reliable: { service: "paranoid-pirate-client", event: "received" } },
+  figures: (history, variant) => requestFigures(history, variant === "naive" ? "router-dealer-client" : "paranoid-pirate-client"),
 }
 
 const pubsub: ChaosPattern = {
   name: "pubsub",
   description:
     "A key-value store published over PUB/SUB, copied by a subscriber that applies whatever updates it gets vs the Clone pattern (subscribe, then ask the snapshot socket for the store and its version, apply only newer updates, ask again on a gap or when the heartbeat says it is behind)",
-  naive: { label: "PUB/SUB copy", services: ["kv-publisher", "kv-subscriber"] },
+  naive: { label: "PUB/SUB copy", services: ["clone-naive-publisher", "clone-naive-subscriber"] },
   reliable: { label: "Clone", services: ["clone-publisher", "clone-subscriber"] },
   roles: {
-    publisher: { naive: "kv-publisher", reliable: "clone-publisher" },
-    subscriber: { naive: "kv-subscriber", reliable: "clone-subscriber" },
+    publisher: { naive: "clone-naive-publisher", reliable: "clone-publisher" },
+    subscriber: { naive: "clone-naive-subscriber", reliable: "clone-subscriber" },
   },
   env: (rate, until) => ({ PRODUCE_UNTIL: String(until), CLONE_RATE: String(rate), LOG_MESSAGES: "true" }),
   settled: {
-    naive: { service: "kv-publisher", event: "done" },
+    naive: { service: "clone-naive-publisher", event: "done" },
     // The copy has caught up with the publisher's final version.
     reliable: { service: "clone-subscriber", event: "state", where: e => e.publisherDone === true && e.version === e.publisherVersion },
   },
-  deliveries: { naive: { service: "kv-subscriber", event: "delivered" }, reliable: { service: "clone-subscriber", event: "delivered" } },
-  figures: (history, variant) => (variant === "naive" ? changesFigures(history, "kv-publisher", "kv-subscriber") : changesFigures(history, "clone-publisher", "clone-subscriber")),
+  deliveries: { naive: { service: "clone-naive-subscriber", event: "delivered" }, reliable: { service: "clone-subscriber", event: "delivered" } },
+  figures: (history, variant) => (variant === "naive" ? changesFigures(history, "clone-naive-publisher", "clone-naive-subscriber") : changesFigures(history, "clone-publisher", "clone-subscriber")),
 }
 
-export const patterns: Record<string, ChaosPattern> = { pipeline, reqrep, broker, pubsub }
+export const patterns: Record<string, ChaosPattern> = { pipeline, reqrep, "router-dealer": routerDealer, pubsub }
 
 /** One variant's figures in a sentence: "600 requests: 574 answered, 26 lost". */
 export function describeVariant(f: VariantFigures): string {

@@ -1,6 +1,6 @@
 // Chapter 4, the requester loop (zmq-filer-req-loop.js): five requests sent at
 // once, and their replies. The book's REQ socket queued all five; a zeromq 6
-// REQ refuses a second send before its reply (see the rr-lockstep scenario),
+// REQ refuses a second send before its reply (see the reqrep-lockstep scenario),
 // so the five go out on a DEALER with the empty delimiter frame a REQ would
 // add. The REP filer still answers them one at a time, in order.
 import { Dealer } from "zeromq"

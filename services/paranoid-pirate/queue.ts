@@ -1,9 +1,9 @@
 // Paranoid Pirate, the queue: a ROUTER frontend for the clients and a ROUTER
-// backend for the workers (unlike rd-broker's DEALER, a ROUTER lets the queue
+// backend for the workers (unlike router-dealer-broker's DEALER, a ROUTER lets the queue
 // choose the worker). It knows its workers by their READY and HEARTBEAT
 // signals, gives each request to the least recently used worker that is ready
 // and alive, heartbeats every worker, and expires a worker silent for
-// PP_LIVENESS heartbeat intervals (killed, paused, cut off): no request is
+// PARANOID_PIRATE_LIVENESS heartbeat intervals (killed, paused, cut off): no request is
 // routed to it again. A request the expired worker held is logged; its client
 // resends it (the client is the Lazy Pirate's).
 import { Router } from "zeromq"
@@ -16,7 +16,7 @@ import { bindSocket, describeIdentity, eachMessage, SendQueue, socketOptions } f
 import { WorkerRegistry, type Held } from "./registry.js"
 import { HEARTBEAT, signalOf } from "./signals.js"
 
-const service = startService("paranoid-pirate", pick("PP_FRONTEND_BIND", "PP_BACKEND_BIND", "PP_HEARTBEAT_MS", "PP_LIVENESS", "PP_QUEUE_MAX"))
+const service = startService("paranoid-pirate", pick("PARANOID_PIRATE_FRONTEND_BIND", "PARANOID_PIRATE_BACKEND_BIND", "PARANOID_PIRATE_HEARTBEAT_MS", "PARANOID_PIRATE_LIVENESS", "PARANOID_PIRATE_QUEUE_MAX"))
 const { config, log } = service
 
 // Its only messages of its own: error replies (garbage, overload).
@@ -24,11 +24,11 @@ const producer = service.producer("errors")
 const inbox = new Inbox(service)
 // mandatory: a send to a client or worker that is gone fails (and is logged)
 // instead of vanishing.
-const frontend = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.PP_FRONTEND_BIND, "router")
-const backend = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.PP_BACKEND_BIND, "backend")
+const frontend = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.PARANOID_PIRATE_FRONTEND_BIND, "router")
+const backend = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.PARANOID_PIRATE_BACKEND_BIND, "backend")
 const toClients = new SendQueue(frontend)
 const toWorkers = new SendQueue(backend)
-const workers = new WorkerRegistry(config.PP_HEARTBEAT_MS * config.PP_LIVENESS)
+const workers = new WorkerRegistry(config.PARANOID_PIRATE_HEARTBEAT_MS * config.PARANOID_PIRATE_LIVENESS)
 const waiting: (Held & { envelope: Buffer })[] = []
 const counts = { requests: 0, replies: 0, refused: 0, unroutable: 0, workersExpired: 0, heldByExpired: 0 }
 service.reportStats(() => ({ ...counts, badMessages: inbox.badMessages, workers: workers.size, ready: workers.readyCount, waiting: waiting.length }))
@@ -77,7 +77,7 @@ const heartbeats = setInterval(() => {
       })
     })
   }
-}, config.PP_HEARTBEAT_MS)
+}, config.PARANOID_PIRATE_HEARTBEAT_MS)
 service.onStop(() => clearInterval(heartbeats))
 
 const fromClients = eachMessage(service, frontend, async ([client, delimiter, ...rest]) => {
@@ -92,7 +92,7 @@ const fromClients = eachMessage(service, frontend, async ([client, delimiter, ..
   if (!decoded.ok) return refuse("bad-message", decoded.reason)
   const { producer: from, incarnation, seq } = decoded.envelope
   const key = `${from}/${incarnation}/${seq}`
-  if (waiting.length >= config.PP_QUEUE_MAX) {
+  if (waiting.length >= config.PARANOID_PIRATE_QUEUE_MAX) {
     counts.refused += 1
     log.warn("refused", `request ${key} refused: ${waiting.length} requests already wait for a worker`, { key, waiting: waiting.length })
     return refuse("overloaded", `${waiting.length} requests already wait for a worker`)

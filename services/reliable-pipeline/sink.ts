@@ -4,7 +4,7 @@
 // first ack may be the one that was lost. Delivered tasks are journaled before
 // the ack goes out, so a killed sink still recognizes duplicates after its
 // restart. Its live view of the "tasks" stream declares a task missing for
-// RPIPE_LOSS_GRACE_MS lost, and a resent one arriving later as late.
+// RELIABLE_PIPELINE_LOSS_GRACE_MS lost, and a resent one arriving later as late.
 import { Pull, Push } from "zeromq"
 import { pick } from "../../shared/config.js"
 import { encodeEnvelope } from "../../shared/envelope.js"
@@ -14,18 +14,18 @@ import { startService } from "../../shared/service.js"
 import { bindSocket, connectSocket, eachMessage, socketOptions } from "../../shared/sockets.js"
 import { isResultBody } from "../pipeline/task.js"
 
-const service = startService("reliable-pipeline", pick("RPIPE_SINK_BIND", "RPIPE_ACKS_CONNECT", "RPIPE_SINK_JOURNAL", "RPIPE_LOSS_GRACE_MS"))
+const service = startService("reliable-pipeline", pick("RELIABLE_PIPELINE_SINK_BIND", "RELIABLE_PIPELINE_ACKS_CONNECT", "RELIABLE_PIPELINE_SINK_JOURNAL", "RELIABLE_PIPELINE_LOSS_GRACE_MS"))
 const { config, log } = service
 
 const producer = service.producer("acks")
-const inbox = new Inbox(service, { promise: "load-balanced", graceMs: config.RPIPE_LOSS_GRACE_MS, startedAt: Date.now() })
-const journal = new Journal<{ delivered: string }>(config.RPIPE_SINK_JOURNAL)
+const inbox = new Inbox(service, { promise: "load-balanced", graceMs: config.RELIABLE_PIPELINE_LOSS_GRACE_MS, startedAt: Date.now() })
+const journal = new Journal<{ delivered: string }>(config.RELIABLE_PIPELINE_SINK_JOURNAL)
 const delivered = new Set(journal.entries().map(entry => entry.delivered))
 let duplicatesDropped = 0
 log.info("ledger", `${delivered.size} task(s) delivered before this start`, { delivered: delivered.size })
 
-const results = await bindSocket(service, new Pull(socketOptions(config, "receive")), config.RPIPE_SINK_BIND, "pull")
-const acks = connectSocket(service, new Push(socketOptions(config, "send")), config.RPIPE_ACKS_CONNECT, "acks")
+const results = await bindSocket(service, new Pull(socketOptions(config, "receive")), config.RELIABLE_PIPELINE_SINK_BIND, "pull")
+const acks = connectSocket(service, new Push(socketOptions(config, "send")), config.RELIABLE_PIPELINE_ACKS_CONNECT, "acks")
 const expiry = setInterval(() => inbox.expire(), 250)
 service.onStop(() => clearInterval(expiry))
 service.reportStats(() => ({ ...inbox.stats(), delivered: delivered.size, duplicatesDropped }))

@@ -1,7 +1,7 @@
 // Reliable pipeline, the ventilator: like the plain one, but it keeps every
 // task until the sink acknowledges its result (over a back channel: the sink's
 // PUSH to this PULL), and sends again any task not acknowledged within
-// RPIPE_ACK_TIMEOUT_MS: a task lost with a killed or paused worker is sent to
+// RELIABLE_PIPELINE_ACK_TIMEOUT_MS: a task lost with a killed or paused worker is sent to
 // another. Its ledger is journaled, so a killed ventilator resends, after its
 // restart, what was never acknowledged. Task ids are the ledger's, not the
 // envelope's seq: they survive restarts, and so the "tasks" stream's
@@ -17,10 +17,10 @@ import { bindSocket, eachMessage, isClosedError, socketOptions } from "../../sha
 import { TASKS, type TaskBody } from "../pipeline/task.js"
 import { Ledger, type LedgerEntry } from "./ledger.js"
 
-const service = startService("reliable-pipeline", pick("RPIPE_VENTILATOR_BIND", "RPIPE_ACKS_BIND", "RPIPE_RATE", "RPIPE_WORK_MS_MIN", "RPIPE_WORK_MS_MAX", "RPIPE_ACK_TIMEOUT_MS", "RPIPE_JOURNAL", "RPIPE_TASKS"))
+const service = startService("reliable-pipeline", pick("RELIABLE_PIPELINE_VENTILATOR_BIND", "RELIABLE_PIPELINE_ACKS_BIND", "RELIABLE_PIPELINE_RATE", "RELIABLE_PIPELINE_WORK_MS_MIN", "RELIABLE_PIPELINE_WORK_MS_MAX", "RELIABLE_PIPELINE_ACK_TIMEOUT_MS", "RELIABLE_PIPELINE_JOURNAL", "RELIABLE_PIPELINE_TASKS"))
 const { config, log } = service
 
-const journal = new Journal<LedgerEntry | { epoch: string }>(config.RPIPE_JOURNAL)
+const journal = new Journal<LedgerEntry | { epoch: string }>(config.RELIABLE_PIPELINE_JOURNAL)
 const entries = journal.entries()
 // The task ids' lifetime: made once, with the journal.
 let epoch = entries.find((e): e is { epoch: string } => "epoch" in e)?.epoch
@@ -36,8 +36,8 @@ const inbox = new Inbox(service)
 let resends = 0
 log.info("ledger", `${ledger.acked} task(s) acknowledged before, ${ledger.pending} to send again, next id ${ledger.nextId}`, { acked: ledger.acked, pending: ledger.pending, nextId: ledger.nextId, epoch })
 
-const tasks = await bindSocket(service, new Push(socketOptions(config, "send")), config.RPIPE_VENTILATOR_BIND, "push")
-const acks = await bindSocket(service, new Pull(socketOptions(config, "receive")), config.RPIPE_ACKS_BIND, "acks")
+const tasks = await bindSocket(service, new Push(socketOptions(config, "send")), config.RELIABLE_PIPELINE_VENTILATOR_BIND, "push")
+const acks = await bindSocket(service, new Pull(socketOptions(config, "receive")), config.RELIABLE_PIPELINE_ACKS_BIND, "acks")
 service.reportStats(() => ({ sent: producer.lastSeq, nextId: ledger.nextId, acked: ledger.acked, pending: ledger.pending, resends, badMessages: inbox.badMessages }))
 
 void eachMessage(service, acks, frames => {
@@ -62,23 +62,23 @@ async function send(taskId: number, workMs: number, attempt: number): Promise<vo
 let announcedDone = false
 try {
   // Resending goes on past PRODUCE_UNTIL: only new tasks stop there.
-  for await (const _ of ticks(service, config.RPIPE_RATE, { untilDeadline: false })) {
+  for await (const _ of ticks(service, config.RELIABLE_PIPELINE_RATE, { untilDeadline: false })) {
     // First what is overdue, then one new task.
-    for (const task of ledger.due(Date.now(), config.RPIPE_ACK_TIMEOUT_MS)) {
+    for (const task of ledger.due(Date.now(), config.RELIABLE_PIPELINE_ACK_TIMEOUT_MS)) {
       ledger.sent(task.taskId, task.workMs, Date.now())
       resends += 1
       log.warn("resend", `task ${task.taskId} not acknowledged: sending it again (attempt ${task.attempts})`, { taskId: task.taskId, attempt: task.attempts })
       await send(task.taskId, task.workMs, task.attempts)
     }
     const taskId = ledger.nextId
-    if ((config.RPIPE_TASKS > 0 && taskId > config.RPIPE_TASKS) || pastDeadline(service)) {
+    if ((config.RELIABLE_PIPELINE_TASKS > 0 && taskId > config.RELIABLE_PIPELINE_TASKS) || pastDeadline(service)) {
       if (ledger.pending === 0 && !announcedDone) {
         announcedDone = true
         log.info("done", `all ${ledger.nextId - 1} tasks made and acknowledged`, { made: ledger.nextId - 1, acked: ledger.acked })
       }
       continue
     }
-    const work = randomBetween(config.RPIPE_WORK_MS_MIN, config.RPIPE_WORK_MS_MAX)
+    const work = randomBetween(config.RELIABLE_PIPELINE_WORK_MS_MIN, config.RELIABLE_PIPELINE_WORK_MS_MAX)
     journal.append({ sent: taskId, workMs: work })
     ledger.sent(taskId, work, Date.now())
     await send(taskId, work, 1)

@@ -8,15 +8,15 @@ import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, socketOptions } from "../../shared/sockets.js"
 
-const service = startService("router-dealer", pick("RD_FRONTEND_BIND", "RD_BACKEND_BIND"))
+const service = startService("router-dealer", pick("ROUTER_DEALER_FRONTEND_BIND", "ROUTER_DEALER_BACKEND_BIND"))
 const { config } = service
 
 // Its only messages of its own: error replies to garbage.
 const producer = service.producer("errors")
 const inbox = new Inbox(service)
 // mandatory: a reply for a client that is gone fails loudly instead of vanishing.
-const frontend = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.RD_FRONTEND_BIND, "router")
-const backend = await bindSocket(service, new Dealer(socketOptions(config, "both")), config.RD_BACKEND_BIND, "dealer")
+const frontend = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.ROUTER_DEALER_FRONTEND_BIND, "router")
+const backend = await bindSocket(service, new Dealer(socketOptions(config, "both")), config.ROUTER_DEALER_BACKEND_BIND, "dealer")
 const counts = { requests: 0, replies: 0, unroutable: 0 }
 service.reportStats(() => ({ ...counts, badMessages: inbox.badMessages }))
 

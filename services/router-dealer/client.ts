@@ -14,14 +14,14 @@ import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, isClosedError, socketOptions } from "../../shared/sockets.js"
 import { PendingRequests, RequestTimeout } from "./pending.js"
 
-const service = startService("router-dealer", pick("RD_FRONTEND_CONNECT", "RD_RATE", "RD_TIMEOUT_MS", "RD_BURST", "RD_REQUESTS"))
+const service = startService("router-dealer", pick("ROUTER_DEALER_FRONTEND_CONNECT", "ROUTER_DEALER_RATE", "ROUTER_DEALER_TIMEOUT_MS", "ROUTER_DEALER_BURST", "ROUTER_DEALER_REQUESTS"))
 const { config, log } = service
 
 const REQUESTS = "requests"
 const producer = service.producer(REQUESTS, "request-reply")
 const inbox = new Inbox(service)
 const pending = new PendingRequests()
-const client = connectSocket(service, new Dealer(socketOptions(config, "both")), config.RD_FRONTEND_CONNECT, "dealer")
+const client = connectSocket(service, new Dealer(socketOptions(config, "both")), config.ROUTER_DEALER_FRONTEND_CONNECT, "dealer")
 const counts = { requests: 0, answered: 0, lost: 0, lateReplies: 0, unexpected: 0, abandoned: 0 }
 
 service.reportStats(() => ({ ...counts, pending: pending.size, badMessages: inbox.badMessages }))
@@ -64,14 +64,14 @@ async function awaitReply(id: number, answered: Promise<Envelope>, started: numb
   }
 }
 
-const allSent = () => (config.RD_REQUESTS > 0 && producer.lastSeq >= config.RD_REQUESTS) || pastDeadline(service)
-for await (const _ of ticks(service, config.RD_RATE)) {
+const allSent = () => (config.ROUTER_DEALER_REQUESTS > 0 && producer.lastSeq >= config.ROUTER_DEALER_REQUESTS) || pastDeadline(service)
+for await (const _ of ticks(service, config.ROUTER_DEALER_RATE)) {
   if (allSent()) break
-  for (let n = 0; n < config.RD_BURST && !service.stopping && !allSent(); n++) {
+  for (let n = 0; n < config.ROUTER_DEALER_BURST && !service.stopping && !allSent(); n++) {
     const envelope = producer.next({ question: `request ${producer.lastSeq + 1}` })
     const id = envelope.seq
     counts.requests += 1
-    const answered = pending.add(id, config.RD_TIMEOUT_MS)
+    const answered = pending.add(id, config.ROUTER_DEALER_TIMEOUT_MS)
     void awaitReply(id, answered, performance.now())
     try {
       // Sends are awaited one at a time (one send in progress per socket); the

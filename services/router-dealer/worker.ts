@@ -10,12 +10,12 @@ import { always, serveRequests } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, socketOptions } from "../../shared/sockets.js"
 
-const service = startService("router-dealer", pick("RD_BACKEND_CONNECT", "RD_WORK_MS_MIN", "RD_WORK_MS_MAX"))
+const service = startService("router-dealer", pick("ROUTER_DEALER_BACKEND_CONNECT", "ROUTER_DEALER_WORK_MS_MIN", "ROUTER_DEALER_WORK_MS_MAX"))
 const { config } = service
 
 const producer = service.producer("replies")
 const inbox = new Inbox(service)
-const worker = connectSocket(service, new Reply(socketOptions(config, "both")), config.RD_BACKEND_CONNECT, "rep")
+const worker = connectSocket(service, new Reply(socketOptions(config, "both")), config.ROUTER_DEALER_BACKEND_CONNECT, "rep")
 // A share of the clients' requests: this worker judges no stream.
 service.reportStats(() => ({ replies: producer.lastSeq, badMessages: inbox.badMessages }))
 
@@ -25,7 +25,7 @@ await serveRequests(
   inbox,
   producer,
   always(async request => {
-    const workMs = randomBetween(config.RD_WORK_MS_MIN, config.RD_WORK_MS_MAX)
+    const workMs = randomBetween(config.ROUTER_DEALER_WORK_MS_MIN, config.ROUTER_DEALER_WORK_MS_MAX)
     await service.pause(workMs)
     return { answer: request.body, servedBy: service.name, workMs }
   }),

@@ -12,7 +12,7 @@ import { is, type LogRecord } from "../../scenarios/runner/logs.js"
 const lab = new ComposeProject("zmqlab-e2e-all")
 after(() => lab.down())
 
-const SERVICES = ["pubsub-publisher", "pubsub-subscriber", "pipeline-ventilator", "pipeline-worker-1", "pipeline-worker-2", "pipeline-sink", "reqrep-server", "reqrep-client", "rd-broker", "rd-worker-1", "rd-worker-2", "rd-client"]
+const SERVICES = ["pubsub-publisher", "pubsub-subscriber", "pipeline-ventilator", "pipeline-worker-1", "pipeline-worker-2", "pipeline-sink", "reqrep-server", "reqrep-client", "router-dealer-broker", "router-dealer-worker-1", "router-dealer-worker-2", "router-dealer-client"]
 const LEFT_ALONE_MS = 60_000
 let started = 0
 
@@ -29,8 +29,8 @@ it("all services run and every pattern carries messages within 10 s", async () =
     lab.logs.waitFor("pipeline: the sink has tasks done by worker 1", is("pipeline-sink", "delivered", r => r.worker === "pipeline-worker-1"), left()),
     lab.logs.waitFor("pipeline: the sink has tasks done by worker 2", is("pipeline-sink", "delivered", r => r.worker === "pipeline-worker-2"), left()),
     lab.logs.waitFor("REQ/REP: client gets a reply", is("reqrep-client", "received"), left()),
-    lab.logs.waitFor("ROUTER/DEALER: client gets a reply via rd-worker-1", is("rd-client", "received", r => r.producer === "rd-worker-1"), left()),
-    lab.logs.waitFor("ROUTER/DEALER: client gets a reply via rd-worker-2", is("rd-client", "received", r => r.producer === "rd-worker-2"), left()),
+    lab.logs.waitFor("ROUTER/DEALER: client gets a reply via router-dealer-worker-1", is("router-dealer-client", "received", r => r.producer === "router-dealer-worker-1"), left()),
+    lab.logs.waitFor("ROUTER/DEALER: client gets a reply via router-dealer-worker-2", is("router-dealer-client", "received", r => r.producer === "router-dealer-worker-2"), left()),
   ])
   assert.ok(Date.now() - started < 10_000 + 1000)
 })
@@ -63,7 +63,7 @@ it("left alone for a minute: no gap, and every stats line shows nothing lost", a
     assert.equal(last.lost, 0, `${consumer}: lost`)
     assert.ok((last.received as number) > 0, `${consumer}: received`)
   }
-  for (const client of ["reqrep-client", "rd-client"]) {
+  for (const client of ["reqrep-client", "router-dealer-client"]) {
     const last = stats.filter(r => r.service === client).at(-1)!
     assert.equal(last.lost, 0, `${client}: lost`)
     assert.ok((last.answered as number) > 0, `${client}: answered`)

@@ -30,15 +30,15 @@ before(async () => {
   lab.start("services/pipeline/sink.ts", "sink", { ...common, PIPELINE_SINK_BIND: at("sink") })
   lab.start("services/reqrep/server.ts", "server", { ...common, REQREP_BIND: at("rep"), REQREP_WORK_MS: "0" })
   lab.start("services/reqrep/client.ts", "client", { ...common, REQREP_CONNECT: at("rep"), REQREP_INTERVAL_MS: "50" })
-  lab.start("services/router-dealer/broker.ts", "broker", { ...common, RD_FRONTEND_BIND: at("front"), RD_BACKEND_BIND: at("back") })
-  lab.start("services/router-dealer/worker.ts", "rd-worker", { ...common, RD_BACKEND_CONNECT: at("back"), RD_WORK_MS_MIN: "0", RD_WORK_MS_MAX: "5" })
-  lab.start("services/router-dealer/client.ts", "rd-client", { ...common, RD_FRONTEND_CONNECT: at("front"), RD_RATE: "20" })
-  lab.start("services/paranoid-pirate/queue.ts", "pp-queue", { ...common, PP_FRONTEND_BIND: at("ppfront"), PP_BACKEND_BIND: at("ppback") })
-  lab.start("services/paranoid-pirate/worker.ts", "pp-worker", { ...common, PP_BACKEND_CONNECT: at("ppback"), PP_WORK_MS: "0" })
-  lab.start("services/reqrep/client.ts", "pp-client", { ...common, REQREP_CONNECT: at("ppfront"), REQREP_INTERVAL_MS: "50", REQREP_TIMEOUT_MS: "1000", REQREP_RETRIES: "10" })
+  lab.start("services/router-dealer/broker.ts", "broker", { ...common, ROUTER_DEALER_FRONTEND_BIND: at("front"), ROUTER_DEALER_BACKEND_BIND: at("back") })
+  lab.start("services/router-dealer/worker.ts", "router-dealer-worker", { ...common, ROUTER_DEALER_BACKEND_CONNECT: at("back"), ROUTER_DEALER_WORK_MS_MIN: "0", ROUTER_DEALER_WORK_MS_MAX: "5" })
+  lab.start("services/router-dealer/client.ts", "router-dealer-client", { ...common, ROUTER_DEALER_FRONTEND_CONNECT: at("front"), ROUTER_DEALER_RATE: "20" })
+  lab.start("services/paranoid-pirate/queue.ts", "paranoid-pirate-queue", { ...common, PARANOID_PIRATE_FRONTEND_BIND: at("ppfront"), PARANOID_PIRATE_BACKEND_BIND: at("ppback") })
+  lab.start("services/paranoid-pirate/worker.ts", "paranoid-pirate-worker", { ...common, PARANOID_PIRATE_BACKEND_CONNECT: at("ppback"), PARANOID_PIRATE_WORK_MS: "0" })
+  lab.start("services/reqrep/client.ts", "paranoid-pirate-client", { ...common, REQREP_CONNECT: at("ppfront"), REQREP_INTERVAL_MS: "50", REQREP_TIMEOUT_MS: "1000", REQREP_RETRIES: "10" })
   lab.start("services/clone/publisher.ts", "clone-publisher", { ...common, CLONE_BIND: at("kv"), CLONE_SNAPSHOT_BIND: at("snap"), CLONE_RATE: "20", CLONE_JOURNAL: join(stateDir, "clone.journal") })
   lab.start("services/clone/subscriber.ts", "clone-subscriber", { ...common, CLONE_CONNECT: at("kv"), CLONE_SNAPSHOT_CONNECT: at("snap") })
-  for (const consumer of ["subscriber", "sink", "client", "rd-client", "pp-client", "clone-subscriber"]) {
+  for (const consumer of ["subscriber", "sink", "client", "router-dealer-client", "paranoid-pirate-client", "clone-subscriber"]) {
     await lab.logs.waitFor(`${consumer} receiving`, arriving(consumer), 15_000)
   }
 })
@@ -117,16 +117,16 @@ describe("garbage on every bound socket", () => {
     await stillServing(consumer, lab.logs.mark)
   }
 
-  it("broker (ROUTER frontend): garbage gets error replies naming the sender; requests still routed", () => routerFrontend("broker", at("front"), "rd-client"))
+  it("broker (ROUTER frontend): garbage gets error replies naming the sender; requests still routed", () => routerFrontend("broker", at("front"), "router-dealer-client"))
 
-  it("Paranoid Pirate queue (ROUTER frontend): garbage gets error replies naming the sender; requests still served", () => routerFrontend("pp-queue", at("ppfront"), "pp-client"))
+  it("Paranoid Pirate queue (ROUTER frontend): garbage gets error replies naming the sender; requests still served", () => routerFrontend("paranoid-pirate-queue", at("ppfront"), "paranoid-pirate-client"))
 
   it("Paranoid Pirate queue (ROUTER backend): what is neither a signal nor a reply is reported; the sender is not taken for a worker", async () => {
     const mark = lab.logs.mark
     const garbage = malformedMessages(MAX_MESSAGE_BYTES)
-    await garbageToDealer(at("ppback"), garbage, () => expectBadMessages("pp-queue", mark, garbage.length))
-    assert.equal(lab.logs.records.slice(mark).filter(r => r.service === "pp-queue" && r.event === "worker-ready").length, 0)
-    await stillServing("pp-client", lab.logs.mark)
+    await garbageToDealer(at("ppback"), garbage, () => expectBadMessages("paranoid-pirate-queue", mark, garbage.length))
+    assert.equal(lab.logs.records.slice(mark).filter(r => r.service === "paranoid-pirate-queue" && r.event === "worker-ready").length, 0)
+    await stillServing("paranoid-pirate-client", lab.logs.mark)
   })
 
   it("Clone publisher (ROUTER snapshot socket): garbage gets an error reply, not a snapshot; updates go on", async () => {
@@ -146,7 +146,7 @@ describe("garbage on every bound socket", () => {
     const mark = lab.logs.mark
     const garbage = malformedMessages(MAX_MESSAGE_BYTES)
     await garbageToDealer(at("back"), garbage, () => expectBadMessages("broker", mark, garbage.length))
-    await stillServing("rd-client", lab.logs.mark)
+    await stillServing("router-dealer-client", lab.logs.mark)
   })
 
   it("leaves every service running", () => {

@@ -32,12 +32,12 @@ const cases: Record<string, Case> = {
   "pipeline-sink": { script: "services/pipeline/sink.ts", env: p => ({ PIPELINE_SINK_BIND: `tcp://127.0.0.1:${p}` }), busy: "listening" },
   "reqrep-server": { script: "services/reqrep/server.ts", env: p => ({ REQREP_BIND: `tcp://127.0.0.1:${p}` }), busy: "listening" },
   "reqrep-client": { script: "services/reqrep/client.ts", env: p => ({ REQREP_CONNECT: `tcp://127.0.0.1:${p}`, REQREP_INTERVAL_MS: "50" }), busy: "sent" },
-  "rd-broker": { script: "services/router-dealer/broker.ts", env: p => ({ RD_FRONTEND_BIND: `tcp://127.0.0.1:${p}`, RD_BACKEND_BIND: `tcp://127.0.0.1:${p + 1}` }), busy: "listening" },
-  "rd-worker": { script: "services/router-dealer/worker.ts", env: p => ({ RD_BACKEND_CONNECT: `tcp://127.0.0.1:${p}` }), busy: "socket.connect:retry" },
-  "rd-client": { script: "services/router-dealer/client.ts", env: p => ({ RD_FRONTEND_CONNECT: `tcp://127.0.0.1:${p}`, RD_RATE: "100" }), busy: "sent" },
-  "pp-queue": { script: "services/paranoid-pirate/queue.ts", env: p => ({ PP_FRONTEND_BIND: `tcp://127.0.0.1:${p}`, PP_BACKEND_BIND: `tcp://127.0.0.1:${p + 1}` }), busy: "listening" },
+  "router-dealer-broker": { script: "services/router-dealer/broker.ts", env: p => ({ ROUTER_DEALER_FRONTEND_BIND: `tcp://127.0.0.1:${p}`, ROUTER_DEALER_BACKEND_BIND: `tcp://127.0.0.1:${p + 1}` }), busy: "listening" },
+  "router-dealer-worker": { script: "services/router-dealer/worker.ts", env: p => ({ ROUTER_DEALER_BACKEND_CONNECT: `tcp://127.0.0.1:${p}` }), busy: "socket.connect:retry" },
+  "router-dealer-client": { script: "services/router-dealer/client.ts", env: p => ({ ROUTER_DEALER_FRONTEND_CONNECT: `tcp://127.0.0.1:${p}`, ROUTER_DEALER_RATE: "100" }), busy: "sent" },
+  "paranoid-pirate-queue": { script: "services/paranoid-pirate/queue.ts", env: p => ({ PARANOID_PIRATE_FRONTEND_BIND: `tcp://127.0.0.1:${p}`, PARANOID_PIRATE_BACKEND_BIND: `tcp://127.0.0.1:${p + 1}` }), busy: "listening" },
   // A worker with no queue: it gives the silent queue up and reconnects, backing off.
-  "pp-worker": { script: "services/paranoid-pirate/worker.ts", env: p => ({ PP_BACKEND_CONNECT: `tcp://127.0.0.1:${p}`, PP_HEARTBEAT_MS: "50", PP_RECONNECT_MS: "100", PP_DEDUP: "true", PP_HANDLED_DIR: join(stateDir, `handled-${p}`) }), busy: "queue-silent" },
+  "paranoid-pirate-worker": { script: "services/paranoid-pirate/worker.ts", env: p => ({ PARANOID_PIRATE_BACKEND_CONNECT: `tcp://127.0.0.1:${p}`, PARANOID_PIRATE_HEARTBEAT_MS: "50", PARANOID_PIRATE_RECONNECT_MS: "100", PARANOID_PIRATE_DEDUP: "true", PARANOID_PIRATE_HANDLED_DIR: join(stateDir, `handled-${p}`) }), busy: "queue-silent" },
   "clone-publisher": { script: "services/clone/publisher.ts", env: p => ({ CLONE_BIND: `tcp://127.0.0.1:${p}`, CLONE_SNAPSHOT_BIND: `tcp://127.0.0.1:${p + 1}`, CLONE_RATE: "100", CLONE_JOURNAL: join(stateDir, `clone-${p}.journal`) }), busy: "sent" },
   // A subscriber whose snapshot requests go unanswered: it asks again and again.
   "clone-subscriber": { script: "services/clone/subscriber.ts", env: p => ({ CLONE_CONNECT: `tcp://127.0.0.1:${p}`, CLONE_SNAPSHOT_CONNECT: `tcp://127.0.0.1:${p + 1}`, CLONE_SNAPSHOT_TIMEOUT_MS: "100" }), busy: "snapshot-timeout" },

@@ -25,44 +25,44 @@ function faults(pattern: string): Row[] {
   return Array.from({ length: scheduled }, (): Row[] => [["runner", "action", { action: "kill", target: role }], ["runner", "action", { action: "start", target: role }]]).flat()
 }
 
-describe("the broker pattern (request-reply)", () => {
+describe("the router-dealer pattern (request-reply)", () => {
   const declared: Row[] = [
-    ["pp-client", "producing", { stream: "requests", promise: "request-reply", incarnation: "c1" }],
-    ["rd-client", "producing", { stream: "requests", promise: "request-reply", incarnation: "n1" }],
+    ["paranoid-pirate-client", "producing", { stream: "requests", promise: "request-reply", incarnation: "c1" }],
+    ["router-dealer-client", "producing", { stream: "requests", promise: "request-reply", incarnation: "n1" }],
   ]
-  const sent = (client: string, seq: number, attempt = 0): Row => [client, "sent", { stream: "requests", incarnation: client === "pp-client" ? "c1" : "n1", seq, attempt }]
-  const replied = (client: string, seq: number): Row => [client, "received", { instance: client === "pp-client" ? "c1" : "n1", inReplyTo: { producer: client, seq } }]
-  const handled = (worker: string, seq: number, client = "pp-client"): Row => [worker, "delivered", { producer: client, stream: "requests", incarnation: client === "pp-client" ? "c1" : "n1", seq }]
-  const clean: Row[] = [...declared, sent("pp-client", 1), handled("pp-worker-1", 1), replied("pp-client", 1), sent("pp-client", 2), sent("pp-client", 2, 1), handled("pp-worker-2", 2), replied("pp-client", 2)]
+  const sent = (client: string, seq: number, attempt = 0): Row => [client, "sent", { stream: "requests", incarnation: client === "paranoid-pirate-client" ? "c1" : "n1", seq, attempt }]
+  const replied = (client: string, seq: number): Row => [client, "received", { instance: client === "paranoid-pirate-client" ? "c1" : "n1", inReplyTo: { producer: client, seq } }]
+  const handled = (worker: string, seq: number, client = "paranoid-pirate-client"): Row => [worker, "delivered", { producer: client, stream: "requests", incarnation: client === "paranoid-pirate-client" ? "c1" : "n1", seq }]
+  const clean: Row[] = [...declared, sent("paranoid-pirate-client", 1), handled("paranoid-pirate-worker-1", 1), replied("paranoid-pirate-client", 1), sent("paranoid-pirate-client", 2), sent("paranoid-pirate-client", 2, 1), handled("paranoid-pirate-worker-2", 2), replied("paranoid-pirate-client", 2)]
 
   it("counts a retried request once, and passes a reliable variant that lost nothing", () => {
-    const f = patterns.broker!.figures(history(clean), "reliable")
+    const f = patterns["router-dealer"]!.figures(history(clean), "reliable")
     assert.deepEqual([f.made, f.delivered, f.repeats, f.lost, f.duplicated], [2, 2, 1, 0, 0])
     assert.equal(describeVariant(f), "2 requests: 2 answered, 0 lost, 1 retries")
-    assert.equal(verdict("broker", [...clean, ...faults("broker")]), "PASS")
+    assert.equal(verdict("router-dealer", [...clean, ...faults("router-dealer")]), "PASS")
   })
 
   it("fails when a request was handled twice, answered but never handled, or lost", () => {
-    assert.equal(verdict("broker", [...clean, ...faults("broker"), handled("pp-worker-2", 1)]), "FAIL")
-    assert.equal(verdict("broker", [...declared, ...faults("broker"), sent("pp-client", 1), replied("pp-client", 1)]), "FAIL")
-    assert.equal(verdict("broker", [...clean, ...faults("broker"), sent("pp-client", 3)]), "FAIL")
+    assert.equal(verdict("router-dealer", [...clean, ...faults("router-dealer"), handled("paranoid-pirate-worker-2", 1)]), "FAIL")
+    assert.equal(verdict("router-dealer", [...declared, ...faults("router-dealer"), sent("paranoid-pirate-client", 1), replied("paranoid-pirate-client", 1)]), "FAIL")
+    assert.equal(verdict("router-dealer", [...clean, ...faults("router-dealer"), sent("paranoid-pirate-client", 3)]), "FAIL")
   })
 
   it("fails when a scheduled fault was not applied", () => {
-    assert.equal(verdict("broker", [...clean, ...faults("broker").slice(2)]), "FAIL")
+    assert.equal(verdict("router-dealer", [...clean, ...faults("router-dealer").slice(2)]), "FAIL")
   })
 
   it("naive: a request given up is lost, even if a worker handled it", () => {
-    const f = patterns.broker!.figures(history([...declared, sent("rd-client", 1), handled("rd-worker-1", 1, "rd-client"), sent("rd-client", 2), handled("rd-worker-2", 2, "rd-client"), replied("rd-client", 2)]), "naive")
+    const f = patterns["router-dealer"]!.figures(history([...declared, sent("router-dealer-client", 1), handled("router-dealer-worker-1", 1, "router-dealer-client"), sent("router-dealer-client", 2), handled("router-dealer-worker-2", 2, "router-dealer-client"), replied("router-dealer-client", 2)]), "naive")
     assert.deepEqual([f.made, f.delivered, f.lost, f.lostIds, f.acknowledgedButLost], [2, 1, 1, "1", 0])
   })
 })
 
 describe("the pipeline pattern (load-balanced, acknowledged)", () => {
-  const declared: Row = ["rpipe-ventilator", "producing", { stream: "tasks", promise: "load-balanced", incarnation: "e", acknowledged: true }]
-  const sent = (seq: number): Row => ["rpipe-ventilator", "sent", { stream: "tasks", incarnation: "e", seq }]
-  const delivered = (seq: number): Row => ["rpipe-sink", "delivered", { producer: "rpipe-ventilator", stream: "tasks", incarnation: "e", seq }]
-  const acked = (seq: number): Row => ["rpipe-ventilator", "acked", { stream: "tasks", incarnation: "e", seq }]
+  const declared: Row = ["reliable-pipeline-ventilator", "producing", { stream: "tasks", promise: "load-balanced", incarnation: "e", acknowledged: true }]
+  const sent = (seq: number): Row => ["reliable-pipeline-ventilator", "sent", { stream: "tasks", incarnation: "e", seq }]
+  const delivered = (seq: number): Row => ["reliable-pipeline-sink", "delivered", { producer: "reliable-pipeline-ventilator", stream: "tasks", incarnation: "e", seq }]
+  const acked = (seq: number): Row => ["reliable-pipeline-ventilator", "acked", { stream: "tasks", incarnation: "e", seq }]
 
   it("passes when every task is delivered once and acknowledged", () => {
     assert.equal(verdict("pipeline", [declared, sent(1), sent(2), delivered(1), acked(1), delivered(2), acked(2), ...faults("pipeline")]), "PASS")
@@ -108,7 +108,7 @@ describe("the faults as applied", () => {
   it("counts the begins on the naive services and spans from the first command to the last recovery", () => {
     const rows: Row[] = [
       ["runner", "action", { action: "kill", target: "reqrep-server", startedAt: 5 }],
-      ["runner", "action", { action: "kill", target: "lp-server", startedAt: 5 }],
+      ["runner", "action", { action: "kill", target: "lazy-pirate-server", startedAt: 5 }],
       ["runner", "action", { action: "start", target: "reqrep-server" }],
       ["runner", "action", { action: "pause", target: "reqrep-server" }],
       ["runner", "action", { action: "unpause", target: "reqrep-server" }],

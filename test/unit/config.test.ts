@@ -76,9 +76,9 @@ describe("the settings schema and .env", () => {
   })
 
   it("shows every setting's value, where it comes from, and the services that set it otherwise", () => {
-    const rows = settingsTable({ PUBSUB_RATE: "20" }, { "lp-server": { REQREP_BIND: "tcp://*:5569", PUBSUB_RATE: "20" } })
+    const rows = settingsTable({ PUBSUB_RATE: "20" }, { "lazy-pirate-server": { REQREP_BIND: "tcp://*:5569", PUBSUB_RATE: "20" } })
     assert.deepEqual(rows.find(r => r.name === "PUBSUB_RATE"), { name: "PUBSUB_RATE", value: "20", from: ".env", overrides: [] })
-    assert.deepEqual(rows.find(r => r.name === "REQREP_BIND"), { name: "REQREP_BIND", value: "tcp://*:5559", from: "default", overrides: [{ service: "lp-server", value: "tcp://*:5569" }] })
+    assert.deepEqual(rows.find(r => r.name === "REQREP_BIND"), { name: "REQREP_BIND", value: "tcp://*:5559", from: "default", overrides: [{ service: "lazy-pirate-server", value: "tcp://*:5569" }] })
     assert.equal(rows.length, Object.keys(SETTINGS).length)
   })
 

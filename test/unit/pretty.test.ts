@@ -17,14 +17,14 @@ describe("pretty log lines", () => {
     assert.ok(first !== undefined)
     assert.equal(later, first)
     assert.equal(first, String(serviceColor("pubsub-subscriber")))
-    const services = ["pubsub-publisher", "pubsub-subscriber", "pipeline-ventilator", "pipeline-worker-1", "pipeline-worker-2", "pipeline-sink", "reqrep-server", "reqrep-client", "rd-broker", "rd-worker-1", "rd-worker-2", "rd-client"]
+    const services = ["pubsub-publisher", "pubsub-subscriber", "pipeline-ventilator", "pipeline-worker-1", "pipeline-worker-2", "pipeline-sink", "reqrep-server", "reqrep-client", "router-dealer-broker", "router-dealer-worker-1", "router-dealer-worker-2", "router-dealer-client"]
     assert.ok(new Set(services.map(serviceColor)).size >= 4, "at least four colors among the twelve services")
   })
 
   it("formats a compose log line holding JSON, and passes other text through", () => {
     assert.match(formatComposeLine(`pubsub-subscriber-1  | ${JSON.stringify(record)}`, { color: false }), /pubsub-subscriber\s+gap\s+3 message/)
-    assert.match(formatComposeLine("rd-broker-1  | config error: invalid X", { color: false }), /rd-broker\s+config error: invalid X$/)
-    assert.match(formatComposeLine(`\u001b[2Krd-broker-1  | not json`, { color: false }), /^\s+rd-broker\s+not json$/)
+    assert.match(formatComposeLine("router-dealer-broker-1  | config error: invalid X", { color: false }), /router-dealer-broker\s+config error: invalid X$/)
+    assert.match(formatComposeLine(`\u001b[2Krouter-dealer-broker-1  | not json`, { color: false }), /^\s+router-dealer-broker\s+not json$/)
   })
 })
 

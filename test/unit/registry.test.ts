@@ -83,7 +83,7 @@ describe("the Paranoid Pirate signals", () => {
   })
 
   it("shows an identity as text when printable, else as hex", () => {
-    assert.equal(describeIdentity(Buffer.from("pp-worker-1.abc.1")), "pp-worker-1.abc.1")
+    assert.equal(describeIdentity(Buffer.from("paranoid-pirate-worker-1.abc.1")), "paranoid-pirate-worker-1.abc.1")
     assert.equal(describeIdentity(Buffer.from([0, 0x80, 0x01])), "008001")
   })
 })
@@ -131,7 +131,7 @@ describe("the record of handled requests", () => {
     }))
 
   it("turns any key into one safe file name", () => {
-    assert.equal(fileNameOf("pp-client/0a1b/17"), "pp-client%2f0a1b%2f17")
+    assert.equal(fileNameOf("paranoid-pirate-client/0a1b/17"), "paranoid-pirate-client%2f0a1b%2f17")
     assert.equal(fileNameOf("../x y"), "..%2fx%20y")
     assert.notEqual(fileNameOf("a/b"), fileNameOf("a%2fb"), "two keys never share a name: % is escaped too")
   })

@@ -192,13 +192,13 @@ function ppKillMidTask({ plainDoneBeforeKill = false, deliveredBeforeDone = fals
   plain.add("pipeline-sink", "gap", { producer: "pipeline-ventilator", incarnation: "v1", stream: "tasks", missing: [{ from: 1, to: 1 }], count: 1 })
 
   const reliable = new Story("reliable")
-  const v = "rpipe-ventilator"
-  reliable.declare(v, "tasks", "load-balanced", "e", { acknowledged: true }).send(v, "tasks", 1, "e", { attempt: 0 }).add("rpipe-worker-1", "received", task(v, 1, "e")).wait(300).action("kill", "rpipe-worker-1").wait(3000)
-  reliable.add(v, "resend", { taskId: 1 }).send(v, "tasks", 1, "e", { attempt: 1 }).add("rpipe-worker-2", "received", task(v, 1, "e"))
-  if (deliveredBeforeDone) reliable.add("rpipe-sink", "delivered", { ...task(v, 1, "e"), worker: "rpipe-worker-2" }).wait(1500).add("rpipe-worker-2", "done", task(v, 1, "e"))
-  else reliable.wait(1500).add("rpipe-worker-2", "done", task(v, 1, "e")).add("rpipe-sink", "delivered", { ...task(v, 1, "e"), worker: "rpipe-worker-2" })
+  const v = "reliable-pipeline-ventilator"
+  reliable.declare(v, "tasks", "load-balanced", "e", { acknowledged: true }).send(v, "tasks", 1, "e", { attempt: 0 }).add("reliable-pipeline-worker-1", "received", task(v, 1, "e")).wait(300).action("kill", "reliable-pipeline-worker-1").wait(3000)
+  reliable.add(v, "resend", { taskId: 1 }).send(v, "tasks", 1, "e", { attempt: 1 }).add("reliable-pipeline-worker-2", "received", task(v, 1, "e"))
+  if (deliveredBeforeDone) reliable.add("reliable-pipeline-sink", "delivered", { ...task(v, 1, "e"), worker: "reliable-pipeline-worker-2" }).wait(1500).add("reliable-pipeline-worker-2", "done", task(v, 1, "e"))
+  else reliable.wait(1500).add("reliable-pipeline-worker-2", "done", task(v, 1, "e")).add("reliable-pipeline-sink", "delivered", { ...task(v, 1, "e"), worker: "reliable-pipeline-worker-2" })
   reliable.add(v, "acked", { stream: "tasks", incarnation: "e", seq: 1 })
-  reliable.pipeline({ ventilator: v, workers: ["rpipe-worker-2"], sink: "rpipe-sink", incarnation: "e", from: 2, to: 12, declare: false })
+  reliable.pipeline({ ventilator: v, workers: ["reliable-pipeline-worker-2"], sink: "reliable-pipeline-sink", incarnation: "e", from: 2, to: 12, declare: false })
   for (let seq = 2; seq <= 12; seq++) reliable.add(v, "acked", { stream: "tasks", incarnation: "e", seq })
   return merge(plain, reliable)
 }
@@ -265,14 +265,14 @@ function rrThreeClients({ wrongEcho = false } = {}): History {
 
 function rdAsync({ mismatched = false, unanswered = false } = {}): History {
   const s = new Story()
-  const client = "rd-client"
+  const client = "router-dealer-client"
   s.declare(client, "requests", "request-reply", "c1")
   for (let burst = 0; burst < 4; burst++) {
     const ids = Array.from({ length: 10 }, (_, i) => burst * 10 + i + 1)
     for (const [i, id] of ids.entries()) s.send(client, "requests", id, "c1", { id, pending: i + 1 })
     for (const id of [...ids].reverse()) {
       if (unanswered && id === 17) continue
-      const worker = id % 2 === 0 ? "rd-worker-1" : "rd-worker-2"
+      const worker = id % 2 === 0 ? "router-dealer-worker-1" : "router-dealer-worker-2"
       s.add(worker, "delivered", { producer: client, incarnation: "c1", stream: "requests", seq: id })
       s.add(client, "received", { instance: "c1", producer: worker, id, inReplyTo: { producer: client, seq: id }, body: { answer: { question: `request ${mismatched && id === 5 ? 6 : id}` } } }).wait(20)
     }
@@ -281,18 +281,18 @@ function rdAsync({ mismatched = false, unanswered = false } = {}): History {
   return s.history()
 }
 
-const RD_CLIENTS = ["rd-client", "rd-client-2", "rd-client-3"]
+const ROUTER_DEALER_CLIENTS = ["router-dealer-client", "router-dealer-client-2", "router-dealer-client-3"]
 function rdRouting({ timeout = false, foreign = false } = {}): History {
   const s = new Story()
-  for (const client of RD_CLIENTS) s.requests({ client, servers: ["rd-worker-1", "rd-worker-2"], to: 32, incarnation: client })
-  if (timeout) s.add(RD_CLIENTS[2]!, "timeout", { id: 33 })
-  if (foreign) s.add(RD_CLIENTS[0]!, "received", { instance: "rd-client", producer: "rd-worker-1", inReplyTo: { producer: "rd-client-2", seq: 3 } })
+  for (const client of ROUTER_DEALER_CLIENTS) s.requests({ client, servers: ["router-dealer-worker-1", "router-dealer-worker-2"], to: 32, incarnation: client })
+  if (timeout) s.add(ROUTER_DEALER_CLIENTS[2]!, "timeout", { id: 33 })
+  if (foreign) s.add(ROUTER_DEALER_CLIENTS[0]!, "received", { instance: "router-dealer-client", producer: "router-dealer-worker-1", inReplyTo: { producer: "router-dealer-client-2", seq: 3 } })
   return s.history()
 }
 
 function rdWorkerKilled({ survivorTimedOut = false } = {}): History {
   const s = new Story()
-  const [client, w1, w2] = ["rd-client", "rd-worker-1", "rd-worker-2"] as const
+  const [client, w1, w2] = ["router-dealer-client", "router-dealer-worker-1", "router-dealer-worker-2"] as const
   s.requests({ client, servers: [w1, w2], to: 4 })
   s.send(client, "requests", 5, "c1", { id: 5 }).add(w1, "received", { producer: client, incarnation: "c1", stream: "requests", seq: 5 }).wait(200).action("kill", w1).wait(2800).add(client, "timeout", { id: 5, seq: 5 })
   s.action("start", w1)
@@ -349,7 +349,7 @@ function bookPushFirstJoiner({ noWaitingEven = false } = {}): History {
 // --- the cases -------------------------------------------------------------------
 
 const cases: Record<string, Cases> = {
-  "ps-reconnect": {
+  "pubsub-reconnect": {
     pass: () => psReconnect(),
     fail: {
       "a message of a new incarnation lost after the join": () => psReconnect({ skip: [10] }),
@@ -358,79 +358,79 @@ const cases: Record<string, Cases> = {
       "a subscriber back only after 2.5 s": () => psReconnect({ slowLast: true }),
     },
   },
-  "ps-late-joiner": {
+  "pubsub-late-joiner": {
     pass: () => psLateJoiner(),
     fail: {
       "joined far too early to be a late joiner": () => psLateJoiner({ lateJoinAfter: 50 }),
       "lost a message after joining": () => psLateJoiner({ lateSkip: [200] }),
     },
   },
-  "ps-first-messages": {
+  "pubsub-first-messages": {
     pass: () => psFirstMessages(),
     fail: {
       "the first messages were due (joined after 0) and counted only from the first one seen": () => psFirstMessages({ slowJoinAfter: 0 }),
       "the subscriber did not log the first messages it lost": () => psFirstMessages({ cutGapLogged: false }),
     },
   },
-  "ps-subscriber-down": {
+  "pubsub-subscriber-down": {
     pass: () => psSubscriberDown(),
     fail: { "a message lost before it went down": () => psSubscriberDown({ alsoSkip: [10] }) },
   },
-  "ps-no-subscriber": {
+  "pubsub-no-subscriber": {
     pass: () => psNoSubscriber(),
     fail: {
       "messages sent with no subscriber kept for a later one": () => psNoSubscriber({ keptForLater: true }),
       "the publisher stalled": () => psNoSubscriber({ stall: true }),
     },
   },
-  "ps-slow-subscriber": {
+  "pubsub-slow-subscriber": {
     pass: () => psSlowSubscriber(),
     fail: {
       "nothing dropped": () => psSlowSubscriber({ drops: false }),
       "drops the subscriber did not log": () => psSlowSubscriber({ gapLogged: false }),
     },
   },
-  "ps-suicidal-snail": {
+  "pubsub-suicidal-snail": {
     pass: () => psSuicidalSnail(),
     fail: {
       "the snail lost a message before it stopped": () => psSuicidalSnail({ snailSkip: [150] }),
       "the snail exited 0": () => psSuicidalSnail({ exitCode: 0 }),
     },
   },
-  "ps-two-publishers": { pass: () => psTwoPublishers(), fail: { "a message of the second stream lost": () => psTwoPublishers({ skip2: [30] }) } },
-  "ps-topic-filter": { pass: () => psTopicFilter(), fail: { "a message of the other topic received": () => psTopicFilter({ other: 1 }) } },
-  "ps-paused-publisher": {
+  "pubsub-two-publishers": { pass: () => psTwoPublishers(), fail: { "a message of the second stream lost": () => psTwoPublishers({ skip2: [30] }) } },
+  "pubsub-topic-filter": { pass: () => psTopicFilter(), fail: { "a message of the other topic received": () => psTopicFilter({ other: 1 }) } },
+  "pubsub-paused-publisher": {
     pass: () => psPausedPublisher(),
     fail: {
       "the subscriber without heartbeats noticed": () => psPausedPublisher({ plainNoticed: true }),
       "noticed too late": () => psPausedPublisher({ noticedAfterMs: 4000 }),
     },
   },
-  "pp-load-balance": {
+  "pipeline-load-balance": {
     pass: () => ppLoadBalance(),
     fail: {
       "waiting for ready did not spread the tasks": () => ppLoadBalance({ readyAllToOne: true }),
       "a task lost": () => ppLoadBalance({ lostInFirst: [7] }),
     },
   },
-  "pp-no-worker-yet": { pass: () => ppNoWorkerYet(), fail: { "a task lost": () => ppNoWorkerYet({ lost: [50] }) } },
-  "pp-worker-killed": {
+  "pipeline-no-worker-yet": { pass: () => ppNoWorkerYet(), fail: { "a task lost": () => ppNoWorkerYet({ lost: [50] }) } },
+  "pipeline-worker-killed": {
     pass: () => ppWorkerKilled(),
     fail: {
       "the sink named fewer ids than were lost": () => ppWorkerKilled({ named: [9] }),
       "the sink's own lost count is off": () => ppWorkerKilled({ sinkLost: 1 }),
     },
   },
-  "pp-kill-mid-task": {
+  "pipeline-kill-mid-task": {
     pass: () => ppKillMidTask(),
     fail: {
       "the kill came after the work was done": () => ppKillMidTask({ plainDoneBeforeKill: true }),
       "delivered before its work was done": () => ppKillMidTask({ deliveredBeforeDone: true }),
     },
   },
-  "pp-worker-restart": { pass: () => ppWorkerRestart(), fail: { "the worker never came back": () => ppWorkerRestart({ restarted: false }) } },
-  "pp-fair-queue": { pass: () => ppFairQueue(), fail: { "one ventilator after the other": () => ppFairQueue({ inTurns: false }) } },
-  "rr-lockstep": {
+  "pipeline-worker-restart": { pass: () => ppWorkerRestart(), fail: { "the worker never came back": () => ppWorkerRestart({ restarted: false }) } },
+  "pipeline-fair-queue": { pass: () => ppFairQueue(), fail: { "one ventilator after the other": () => ppFairQueue({ inTurns: false }) } },
+  "reqrep-lockstep": {
     pass: () => rrLockstep(),
     fail: {
       "a request sent before the previous reply": () => changed(rrLockstep(), is("reqrep-client", "received", e => replyTo(e) === 2), e => ({ t: e.t + 100 })),
@@ -438,38 +438,38 @@ const cases: Record<string, Cases> = {
       "a request never answered": () => without(rrLockstep(), is("reqrep-client", "received", e => replyTo(e) === 45)),
     },
   },
-  "rr-server-killed": {
+  "reqrep-server-killed": {
     pass: () => rrServerKilled(),
     fail: {
       "the naive client got a reply after the kill": () => rrServerKilled({ naiveRepliesAfterKill: true }),
       "gave up after two retries": () => rrServerKilled({ retriesBeforeGivingUp: 2 }),
     },
   },
-  "rr-three-clients": {
+  "reqrep-three-clients": {
     pass: () => rrThreeClients(),
     fail: {
       "a reply answering another request": () => rrThreeClients({ wrongEcho: true }),
       "a request never answered": () => without(rrThreeClients(), is("reqrep-client-3", "received", e => replyTo(e) === 10)),
     },
   },
-  "rd-async": {
+  "router-dealer-async": {
     pass: () => rdAsync(),
     fail: {
       "a reply matched to the wrong request": () => rdAsync({ mismatched: true }),
       "a request never answered": () => rdAsync({ unanswered: true }),
     },
   },
-  "rd-routing": {
+  "router-dealer-routing": {
     pass: () => rdRouting(),
     fail: {
       "a timeout": () => rdRouting({ timeout: true }),
       "a reply meant for another client": () => rdRouting({ foreign: true }),
     },
   },
-  "rd-worker-killed": { pass: () => rdWorkerKilled(), fail: { "a request a surviving worker took timed out": () => rdWorkerKilled({ survivorTimedOut: true }) } },
-  "net-partition": { pass: () => netPartition(), fail: { "a message lost long before the cut": () => netPartition({ alsoLost: [10] }) } },
-  "net-new-ip": { pass: () => netNewIp(), fail: { "the same address again": () => netNewIp({ sameAddress: true }) } },
-  "whole-messages": {
+  "router-dealer-worker-killed": { pass: () => rdWorkerKilled(), fail: { "a request a surviving worker took timed out": () => rdWorkerKilled({ survivorTimedOut: true }) } },
+  "network-partition": { pass: () => netPartition(), fail: { "a message lost long before the cut": () => netPartition({ alsoLost: [10] }) } },
+  "network-new-ip": { pass: () => netNewIp(), fail: { "the same address again": () => netNewIp({ sameAddress: true }) } },
+  "network-whole-messages": {
     pass: () => wholeMessages(),
     fail: {
       "a 1 MiB message missing": () => wholeMessages({ skip: [4] }),
