@@ -3,9 +3,9 @@ SHELL := bash
 .DEFAULT_GOAL := help
 
 COMPOSE := docker compose
-# Every profile is named on these calls, so `down`, `ps` and `logs` also see
-# the late subscriber and the book's programs when they run.
-COMPOSE_ALL := $(COMPOSE) --profile late --profile book --profile tools --profile reliable
+# Every profile ("*": they are named only in docker-compose.yml), so `down`,
+# `ps` and `logs` also see the late subscriber and the book's programs when they run.
+COMPOSE_ALL := $(COMPOSE) --profile "*"
 LAB_IMAGE ?= zmq-lab:local
 OFFLINE_NODE_IMAGE := zmq-lab/node:24-offline
 SERVICE ?=

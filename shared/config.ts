@@ -203,25 +203,34 @@ export const SETTINGS = {
   /** Say `ready` to the ventilator once connected (for PIPELINE_WAIT_FOR_WORKERS). */
   PIPELINE_SEND_READY: boolean(false),
   PIPELINE_READY_CONNECT: endpoint("tcp://pipeline-ventilator:5562"),
-  // REQ/REP (and the Lazy Pirate)
+  // REQ/REP
+  REQREP_BIND: endpoint("tcp://*:5559"),
+  REQREP_WORK_MS: integer(20, { min: 0, max: 600_000 }),
   REQREP_CONNECT: endpoint("tcp://reqrep-server:5559"),
   REQREP_INTERVAL_MS: integer(500, { min: 1, max: 3_600_000 }),
   /** 0: no timeout at all (the naive client). */
   REQREP_TIMEOUT_MS: integer(2000, { min: 0, max: 3_600_000 }),
-  /** Resend a timed-out request this many times, then give up (0: never resend, go on). */
-  REQREP_RETRIES: integer(0, { min: 0, max: 1000 }),
   /** Once, at start: try a second send before the first reply, to show REQ refusing it. */
   REQREP_SHOW_LOCKSTEP: boolean(false),
-  /** Before retry n, wait REQREP_RETRY_BACKOFF_MS × 2^(n-1) (0: retry at once). */
-  REQREP_RETRY_BACKOFF_MS: integer(0, { min: 0, max: 600_000 }),
-  /** Stop after this many requests have been answered or given up (0: never; PRODUCE_UNTIL also stops it). */
+  /** Stop after this many requests (0: never; PRODUCE_UNTIL also stops it). */
   REQREP_REQUESTS: integer(0, { min: 0 }),
   /** The body of every request (default: {"question": "request <n>"}); {"path": "greeting.txt"} asks the book's filer. */
   REQREP_BODY: jsonObject(null),
-  REQREP_BIND: endpoint("tcp://*:5559"),
-  REQREP_WORK_MS: integer(20, { min: 0, max: 600_000 }),
-  REQREP_DEDUP: boolean(false),
-  REQREP_HANDLED_DIR: text("/state/handled", { pattern: /^\/\S+$/, describe: "an absolute directory path" }),
+  // Lazy Pirate
+  LAZY_PIRATE_BIND: endpoint("tcp://*:5569"),
+  LAZY_PIRATE_WORK_MS: integer(20, { min: 0, max: 600_000 }),
+  LAZY_PIRATE_HANDLED_DIR: text("/state/handled", { pattern: /^\/\S+$/, describe: "an absolute directory path" }),
+  LAZY_PIRATE_CONNECT: endpoint("tcp://lazy-pirate-server:5569"),
+  LAZY_PIRATE_INTERVAL_MS: integer(500, { min: 1, max: 3_600_000 }),
+  LAZY_PIRATE_TIMEOUT_MS: integer(1000, { min: 1, max: 3_600_000 }),
+  /** Resend a timed-out request this many times, then give up. */
+  LAZY_PIRATE_RETRIES: integer(10, { min: 0, max: 1000 }),
+  /** Before retry n, wait LAZY_PIRATE_RETRY_BACKOFF_MS × 2^(n-1) (0: retry at once). */
+  LAZY_PIRATE_RETRY_BACKOFF_MS: integer(100, { min: 0, max: 600_000 }),
+  /** Stop after this many requests (0: never; PRODUCE_UNTIL also stops it). */
+  LAZY_PIRATE_REQUESTS: integer(0, { min: 0 }),
+  /** The body of every request (default: {"question": "request <n>"}). */
+  LAZY_PIRATE_BODY: jsonObject(null),
   // ROUTER/DEALER
   ROUTER_DEALER_FRONTEND_BIND: endpoint("tcp://*:5560"),
   ROUTER_DEALER_BACKEND_BIND: endpoint("tcp://*:5561"),

@@ -1,15 +1,17 @@
-// The image's default command: lists the programs it holds. Compose runs one
-// of them per service with `command: ["node", "dist/services/<pattern>/<role>.js"]`.
-const roles = [
-  "services/pubsub/publisher.js      pubsub-publisher",
-  "services/pubsub/subscriber.js     pubsub-subscriber, pubsub-late-subscriber",
-  "services/pipeline/ventilator.js   pipeline-ventilator",
-  "services/pipeline/worker.js       pipeline-worker-1, pipeline-worker-2",
-  "services/pipeline/sink.js         pipeline-sink",
-  "services/reqrep/server.js         reqrep-server",
-  "services/reqrep/client.js         reqrep-client",
-  "services/router-dealer/broker.js  router-dealer-broker",
-  "services/router-dealer/worker.js  router-dealer-worker-1, router-dealer-worker-2",
-  "services/router-dealer/client.js  router-dealer-client",
-]
-process.stdout.write(`zmq-lab image. Run one program with: node dist/<program>\n\n${roles.map(r => `  dist/${r}`).join("\n")}\n`)
+// The image's default command: lists the programs it holds, one folder per
+// pattern. Compose runs one of them per service with
+// `command: ["node", "dist/services/<pattern>/<role>.js"]`.
+import { readdirSync, readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+
+const services = fileURLToPath(new URL("../services", import.meta.url))
+const programs = readdirSync(services, { withFileTypes: true })
+  .filter(entry => entry.isDirectory())
+  .flatMap(pattern =>
+    readdirSync(`${services}/${pattern.name}`)
+      // A program starts a service (or is one, under another role's name); the rest are its modules.
+      .filter(file => file.endsWith(".js") && /startService\(|^import "\.\.\//m.test(readFileSync(`${services}/${pattern.name}/${file}`, "utf8")))
+      .map(file => `dist/services/${pattern.name}/${file}`),
+  )
+  .sort()
+process.stdout.write(`zmq-lab image. Run one program with: node <program>\n\n${programs.map(p => `  ${p}`).join("\n")}\n`)

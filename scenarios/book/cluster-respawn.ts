@@ -16,7 +16,8 @@ export default scenario({
   // Each request holds a worker for 1.5 s, so the kill lands on one in hand.
   env: { BOOK_CLUSTER_WORK_MS: "1500" },
   extraServices: {
-    [CLIENT]: { like: "reqrep-client", env: { REQREP_CONNECT: "tcp://book-filer-cluster:5565", REQREP_BODY: '{"path":"greeting.txt"}', REQREP_INTERVAL_MS: "100", REQREP_TIMEOUT_MS: "3000", REQREP_RETRIES: "5" } },
+    // The Lazy Pirate's client, asking the filer (no heartbeats, no backoff: as the book's requester would).
+    [CLIENT]: { like: "lazy-pirate-client", env: { LAZY_PIRATE_CONNECT: "tcp://book-filer-cluster:5565", LAZY_PIRATE_BODY: '{"path":"greeting.txt"}', LAZY_PIRATE_INTERVAL_MS: "100", LAZY_PIRATE_TIMEOUT_MS: "3000", LAZY_PIRATE_RETRIES: "5", LAZY_PIRATE_RETRY_BACKOFF_MS: "0", HEARTBEAT_INTERVAL_MS: "0", HEARTBEAT_TIMEOUT_MS: "0" } },
   },
   timeline: [
     waitFor(CLIENT, "received", { count: 2, from: "start" }),

@@ -4,7 +4,7 @@
 // pattern's row of docs/verdicts.md is replaced by this run's.
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { root, runsDir } from "../runner/compose.js"
+import { root, runsDir } from "../../harness/compose.js"
 import { terminalTable, writeRun } from "../runner/report.js"
 import { runScenario, teardownAll } from "../runner/runner.js"
 import { withChaosRow } from "../runner/verdicts.js"

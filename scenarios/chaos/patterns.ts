@@ -4,7 +4,7 @@
 // and its figures, counted by the accounting model (shared/accounting.ts).
 import { account, formatRanges, toRanges, type FanOutFigures, type LoadBalancedFigures, type RequestReplyFigures } from "../../shared/accounting.js"
 import { events } from "../runner/checkers.js"
-import type { Env } from "../runner/compose.js"
+import type { Env } from "../../harness/compose.js"
 import type { History, HistoryEvent } from "../runner/history.js"
 import { differingKeys } from "../../services/clone/store.js"
 
@@ -179,7 +179,16 @@ const reqrep: ChaosPattern = {
   naive: { label: "REQ/REP", services: ["reqrep-server", "reqrep-client"] },
   reliable: { label: "Lazy Pirate", services: ["lazy-pirate-server", "lazy-pirate-client"] },
   roles: { server: { naive: "reqrep-server", reliable: "lazy-pirate-server" } },
-  env: (rate, until) => ({ PRODUCE_UNTIL: String(until), REQREP_INTERVAL_MS: String(Math.round(1000 / rate)), REQREP_WORK_MS: "5", REQREP_TIMEOUT_MS: "1000", LOG_MESSAGES: "true" }),
+  env: (rate, until) => ({
+    PRODUCE_UNTIL: String(until),
+    REQREP_INTERVAL_MS: String(Math.round(1000 / rate)),
+    REQREP_WORK_MS: "5",
+    REQREP_TIMEOUT_MS: "1000",
+    LAZY_PIRATE_INTERVAL_MS: String(Math.round(1000 / rate)),
+    LAZY_PIRATE_WORK_MS: "5",
+    LAZY_PIRATE_TIMEOUT_MS: "1000",
+    LOG_MESSAGES: "true",
+  }),
   settled: { naive: { service: "reqrep-client", event: "done" }, reliable: { service: "lazy-pirate-client", event: "done" } },
   deliveries: { naive: { service: "reqrep-client", event: "received" }, reliable: { service: "lazy-pirate-client", event: "received" } },
   figures: (history, variant) => requestFigures(history, variant === "naive" ? "reqrep-client" : "lazy-pirate-client"),
@@ -201,7 +210,7 @@ const routerDealer: ChaosPattern = {
     ROUTER_DEALER_TIMEOUT_MS: "1000",
     ROUTER_DEALER_WORK_MS_MIN: "5",
     ROUTER_DEALER_WORK_MS_MAX: "5",
-    REQREP_INTERVAL_MS: String(Math.round(1000 / rate)),
+    LAZY_PIRATE_INTERVAL_MS: String(Math.round(1000 / rate)),
     PARANOID_PIRATE_WORK_MS: "5",
     LOG_MESSAGES: "true",
   }),

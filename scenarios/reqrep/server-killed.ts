@@ -18,7 +18,10 @@ export default scenario({
   serviceEnv: { [NAIVE]: { REQREP_TIMEOUT_MS: "0" } },
   // Its timeout must exceed a normal reply's time (up to 2 s: the server serves
   // both clients, 1 s each), or its retries pile up on a healthy server.
-  extraServices: { [RETRYING]: { like: NAIVE, env: { REQREP_TIMEOUT_MS: "3000", REQREP_RETRIES: String(RETRIES) } } },
+  // The Lazy Pirate's client, talking to the plain server (no heartbeats, no backoff).
+  extraServices: {
+    [RETRYING]: { like: "lazy-pirate-client", env: { LAZY_PIRATE_CONNECT: "tcp://reqrep-server:5559", LAZY_PIRATE_INTERVAL_MS: "300", LAZY_PIRATE_TIMEOUT_MS: "3000", LAZY_PIRATE_RETRIES: String(RETRIES), LAZY_PIRATE_RETRY_BACKOFF_MS: "0", HEARTBEAT_INTERVAL_MS: "0", HEARTBEAT_TIMEOUT_MS: "0" } },
+  },
   timeline: [
     waitFor(NAIVE, "received", { count: 2 }),
     waitFor("reqrep-server", "received", { where: e => e.producer === NAIVE, from: "now" }),

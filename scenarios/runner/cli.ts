@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { catalogue } from "../index.js"
-import { root, runsDir } from "./compose.js"
+import { root, runsDir } from "../../harness/compose.js"
 import { terminalTable, verdictsMarkdown, writeRun } from "./report.js"
 import { runScenario, teardownAll, type RunResult } from "./runner.js"
 import { withCatalogue } from "./verdicts.js"

@@ -2,7 +2,7 @@
 // sentence, the services it starts with their settings, a timeline of actions,
 // the figures a checker computes from the run's history, and the checks with
 // their expected values. The runner (runner.ts) does the rest.
-import type { Env } from "./compose.js"
+import type { Env } from "../../harness/compose.js"
 import type { History, HistoryEvent } from "./history.js"
 
 export type Action =

@@ -5,7 +5,7 @@
 // figures and the checks into a verdict.
 import { account } from "../../shared/accounting.js"
 import { standardFigures } from "./checkers.js"
-import { ComposeProject } from "./compose.js"
+import { ComposeProject } from "../../harness/compose.js"
 import type { Action, Scenario, Variant } from "./dsl.js"
 import { byTime, RUNNER, toHistoryEvent, type History, type HistoryEvent } from "./history.js"
 

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict"
 import { setTimeout as sleep } from "node:timers/promises"
 import { after, it } from "node:test"
-import { ComposeProject } from "../../scenarios/runner/compose.js"
-import { is, type LogRecord } from "../../scenarios/runner/logs.js"
+import { ComposeProject } from "../../harness/compose.js"
+import { is, type LogRecord } from "../../harness/logs.js"
 
 const lab = new ComposeProject("zmqlab-e2e-all")
 after(() => lab.down())

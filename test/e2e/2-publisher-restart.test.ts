@@ -6,8 +6,8 @@
 import assert from "node:assert/strict"
 import { after, it } from "node:test"
 import { spawnSync } from "node:child_process"
-import { ComposeProject, root } from "../../scenarios/runner/compose.js"
-import { is } from "../../scenarios/runner/logs.js"
+import { ComposeProject, root } from "../../harness/compose.js"
+import { is } from "../../harness/logs.js"
 
 const lab = new ComposeProject("zmqlab-e2e-pubrestart", { environment: { PUBSUB_RATE: "20", RECONNECT_IVL_MS: "200" } })
 after(() => lab.down())

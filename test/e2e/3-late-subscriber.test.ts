@@ -3,8 +3,8 @@
 // before it is "before join") and nothing afterwards (no gap).
 import assert from "node:assert/strict"
 import { after, it } from "node:test"
-import { ComposeProject } from "../../scenarios/runner/compose.js"
-import { is } from "../../scenarios/runner/logs.js"
+import { ComposeProject } from "../../harness/compose.js"
+import { is } from "../../harness/logs.js"
 
 const lab = new ComposeProject("zmqlab-e2e-late", { environment: { PUBSUB_RATE: "20" } })
 after(() => lab.down())

@@ -6,8 +6,8 @@
 // busy with tasks queued: killing it loses at least the task in hand.
 import assert from "node:assert/strict"
 import { after, it } from "node:test"
-import { ComposeProject } from "../../scenarios/runner/compose.js"
-import { is, type LogRecord } from "../../scenarios/runner/logs.js"
+import { ComposeProject } from "../../harness/compose.js"
+import { is, type LogRecord } from "../../harness/logs.js"
 
 const lab = new ComposeProject("zmqlab-e2e-pipeline", { environment: {
   PIPELINE_RATE: "4",

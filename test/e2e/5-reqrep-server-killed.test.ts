@@ -3,8 +3,8 @@
 // again once the server is back.
 import assert from "node:assert/strict"
 import { after, it } from "node:test"
-import { ComposeProject } from "../../scenarios/runner/compose.js"
-import { is } from "../../scenarios/runner/logs.js"
+import { ComposeProject } from "../../harness/compose.js"
+import { is } from "../../harness/logs.js"
 
 // Each request takes the server 1.5 s, so it is always holding one.
 const lab = new ComposeProject("zmqlab-e2e-reqrep", { environment: { REQREP_WORK_MS: "1500", REQREP_TIMEOUT_MS: "3000", REQREP_INTERVAL_MS: "200" } })

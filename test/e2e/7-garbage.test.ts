@@ -4,9 +4,9 @@
 import assert from "node:assert/strict"
 import { after, it } from "node:test"
 import { decodeEnvelope } from "../../shared/envelope.js"
-import { ComposeProject } from "../../scenarios/runner/compose.js"
+import { ComposeProject } from "../../harness/compose.js"
 import { garbageToDealer, garbageToPull, garbageToRep, garbageToRouter, garbageToXpub, malformedMessages, rawGarbage } from "../support/garbage.js"
-import { is } from "../../scenarios/runner/logs.js"
+import { is } from "../../harness/logs.js"
 
 const MAX_MESSAGE_BYTES = 4096
 const lab = new ComposeProject("zmqlab-e2e-garbage", { environment: { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), PUBSUB_RATE: "20", PIPELINE_RATE: "20", ROUTER_DEALER_RATE: "10", REQREP_INTERVAL_MS: "100" } })

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { after, it } from "node:test"
-import { root } from "../../scenarios/runner/compose.js"
+import { root } from "../../harness/compose.js"
 
 const dir = mkdtempSync(join(tmpdir(), "zmq-lab-env-"))
 after(() => rmSync(dir, { recursive: true, force: true }))

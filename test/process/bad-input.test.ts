@@ -8,7 +8,7 @@ import { join } from "node:path"
 import { after, before, describe, it } from "node:test"
 import { decodeEnvelope } from "../../shared/envelope.js"
 import { garbageToDealer, garbageToPull, garbageToRep, garbageToRouter, garbageToXpub, malformedMessages, rawGarbage } from "../support/garbage.js"
-import { is } from "../../scenarios/runner/logs.js"
+import { is } from "../../harness/logs.js"
 import { freePort, Lab } from "../support/processes.js"
 
 const MAX_MESSAGE_BYTES = 4096
@@ -35,7 +35,7 @@ before(async () => {
   lab.start("services/router-dealer/client.ts", "router-dealer-client", { ...common, ROUTER_DEALER_FRONTEND_CONNECT: at("front"), ROUTER_DEALER_RATE: "20" })
   lab.start("services/paranoid-pirate/queue.ts", "paranoid-pirate-queue", { ...common, PARANOID_PIRATE_FRONTEND_BIND: at("ppfront"), PARANOID_PIRATE_BACKEND_BIND: at("ppback") })
   lab.start("services/paranoid-pirate/worker.ts", "paranoid-pirate-worker", { ...common, PARANOID_PIRATE_BACKEND_CONNECT: at("ppback"), PARANOID_PIRATE_WORK_MS: "0" })
-  lab.start("services/reqrep/client.ts", "paranoid-pirate-client", { ...common, REQREP_CONNECT: at("ppfront"), REQREP_INTERVAL_MS: "50", REQREP_TIMEOUT_MS: "1000", REQREP_RETRIES: "10" })
+  lab.start("services/paranoid-pirate/client.ts", "paranoid-pirate-client", { ...common, LAZY_PIRATE_CONNECT: at("ppfront"), LAZY_PIRATE_INTERVAL_MS: "50" })
   lab.start("services/clone/publisher.ts", "clone-publisher", { ...common, CLONE_BIND: at("kv"), CLONE_SNAPSHOT_BIND: at("snap"), CLONE_RATE: "20", CLONE_JOURNAL: join(stateDir, "clone.journal") })
   lab.start("services/clone/subscriber.ts", "clone-subscriber", { ...common, CLONE_CONNECT: at("kv"), CLONE_SNAPSHOT_CONNECT: at("snap") })
   for (const consumer of ["subscriber", "sink", "client", "router-dealer-client", "paranoid-pirate-client", "clone-subscriber"]) {

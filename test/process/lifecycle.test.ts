@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { after, describe, it } from "node:test"
-import { is } from "../../scenarios/runner/logs.js"
+import { is } from "../../harness/logs.js"
 import { freePort, Lab } from "../support/processes.js"
 
 const lab = new Lab()
@@ -32,6 +32,9 @@ const cases: Record<string, Case> = {
   "pipeline-sink": { script: "services/pipeline/sink.ts", env: p => ({ PIPELINE_SINK_BIND: `tcp://127.0.0.1:${p}` }), busy: "listening" },
   "reqrep-server": { script: "services/reqrep/server.ts", env: p => ({ REQREP_BIND: `tcp://127.0.0.1:${p}` }), busy: "listening" },
   "reqrep-client": { script: "services/reqrep/client.ts", env: p => ({ REQREP_CONNECT: `tcp://127.0.0.1:${p}`, REQREP_INTERVAL_MS: "50" }), busy: "sent" },
+  "lazy-pirate-server": { script: "services/lazy-pirate/server.ts", env: p => ({ LAZY_PIRATE_BIND: `tcp://127.0.0.1:${p}`, LAZY_PIRATE_HANDLED_DIR: join(stateDir, `lazy-${p}`) }), busy: "listening" },
+  // A client with no server: it times out and retries, backing off.
+  "lazy-pirate-client": { script: "services/lazy-pirate/client.ts", env: p => ({ LAZY_PIRATE_CONNECT: `tcp://127.0.0.1:${p}`, LAZY_PIRATE_TIMEOUT_MS: "100", LAZY_PIRATE_RETRY_BACKOFF_MS: "10" }), busy: "timeout" },
   "router-dealer-broker": { script: "services/router-dealer/broker.ts", env: p => ({ ROUTER_DEALER_FRONTEND_BIND: `tcp://127.0.0.1:${p}`, ROUTER_DEALER_BACKEND_BIND: `tcp://127.0.0.1:${p + 1}` }), busy: "listening" },
   "router-dealer-worker": { script: "services/router-dealer/worker.ts", env: p => ({ ROUTER_DEALER_BACKEND_CONNECT: `tcp://127.0.0.1:${p}` }), busy: "socket.connect:retry" },
   "router-dealer-client": { script: "services/router-dealer/client.ts", env: p => ({ ROUTER_DEALER_FRONTEND_CONNECT: `tcp://127.0.0.1:${p}`, ROUTER_DEALER_RATE: "100" }), busy: "sent" },

@@ -2,7 +2,7 @@
 // and started again, logging each step of the reconnect.
 import assert from "node:assert/strict"
 import { after, it } from "node:test"
-import { is } from "../../scenarios/runner/logs.js"
+import { is } from "../../harness/logs.js"
 import { freePort, Lab } from "../support/processes.js"
 
 const lab = new Lab()

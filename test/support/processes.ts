@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process"
 import { once } from "node:events"
 import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
-import { LogCollector } from "../../scenarios/runner/logs.js"
+import { LogCollector } from "../../harness/logs.js"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 

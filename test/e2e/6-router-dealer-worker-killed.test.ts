@@ -2,8 +2,8 @@
 // time out and are logged by id; every other request completes; nothing leaks.
 import assert from "node:assert/strict"
 import { after, it } from "node:test"
-import { ComposeProject } from "../../scenarios/runner/compose.js"
-import { is } from "../../scenarios/runner/logs.js"
+import { ComposeProject } from "../../harness/compose.js"
+import { is } from "../../harness/logs.js"
 
 // Requests every 1.25 s, each taking 1 s: DEALER round-robin gives each worker
 // one every 2.5 s, so a worker is busy 40% of the time, the survivor 80% after

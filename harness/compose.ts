@@ -1,6 +1,6 @@
 // Drives one Compose project of the lab: its own name, network and containers,
 // configured by an override file, torn down afterwards whatever happened.
-// Shared by the end-to-end tests and the scenario runner. Every docker command
+// The harness the end-to-end tests and the scenario runner share. Every docker command
 // goes through `docker()`, and can be echoed so a person can replay it by hand.
 import { spawn, type ChildProcess } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
@@ -9,7 +9,7 @@ import { join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { LogCollector } from "./logs.js"
 
-export const root = fileURLToPath(new URL("../..", import.meta.url))
+export const root = fileURLToPath(new URL("..", import.meta.url))
 
 /** Where run folders go: runs/ by default, RUNS_DIR to keep a set of runs apart (make test's). */
 export const runsDir = resolve(root, process.env.RUNS_DIR ?? "runs")
@@ -19,8 +19,8 @@ export type Env = Record<string, string>
 /** A service that has started logs within this time, or has failed to start. */
 const FIRST_LINE_TIMEOUT_MS = 15_000
 
-/** Every profile of the compose file: a project's commands see all its services. */
-const PROFILES = ["late", "book", "tools", "reliable"]
+/** Every profile of the compose file ("*"): a project's commands see all its services; the profiles are named only there. */
+const ALL_PROFILES = ["--profile", "*"]
 
 export interface ProjectOptions {
   /** Settings for every service. */
@@ -67,7 +67,7 @@ export class ComposeProject {
   }
 
   private async writeOverride(): Promise<void> {
-    const { stdout } = await docker(["compose", "--file", join(root, "docker-compose.yml"), ...PROFILES.flatMap(p => ["--profile", p]), "config", "--services"])
+    const { stdout } = await docker(["compose", "--file", join(root, "docker-compose.yml"), ...ALL_PROFILES, "config", "--services"])
     const { environment = {}, services = {}, extraServices = {} } = this.options
     const settings = (service: string, own: Env = {}) => ({ STATS_INTERVAL_MS: "1000", ...environment, ...own, ...services[service] })
     const override = {
@@ -86,7 +86,7 @@ export class ComposeProject {
   }
 
   private base(): string[] {
-    return ["compose", "--project-name", this.name, ...PROFILES.flatMap(p => ["--profile", p]), "--file", relative(root, join(root, "docker-compose.yml")), "--file", this.override]
+    return ["compose", "--project-name", this.name, ...ALL_PROFILES, "--file", relative(root, join(root, "docker-compose.yml")), "--file", this.override]
   }
 
   async compose(args: string[], options: { check?: boolean; quiet?: boolean } = {}) {
