@@ -8,9 +8,9 @@
 // resends it (the client is the Lazy Pirate's).
 import { Router } from "zeromq"
 import { pick } from "../../shared/config.js"
-import { EMPTY, encodeEnvelope } from "../../shared/envelope.js"
+import { openClientRequest, refuser, returnReply } from "../../shared/broker.js"
+import { EMPTY } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
-import { errorBody } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, describeIdentity, eachMessage, SendQueue, socketOptions } from "../../shared/sockets.js"
 import { WorkerRegistry, type Held } from "./registry.js"
@@ -28,6 +28,7 @@ const frontend = await bindSocket(service, new Router({ ...socketOptions(config,
 const backend = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.PARANOID_PIRATE_BACKEND_BIND, "backend")
 const toClients = new SendQueue(frontend)
 const toWorkers = new SendQueue(backend)
+const refuse = refuser(toClients, producer)
 const workers = new WorkerRegistry(config.PARANOID_PIRATE_HEARTBEAT_MS * config.PARANOID_PIRATE_LIVENESS)
 const waiting: (Held & { envelope: Buffer })[] = []
 const counts = { requests: 0, replies: 0, refused: 0, unroutable: 0, workersExpired: 0, heldByExpired: 0 }
@@ -80,25 +81,18 @@ const heartbeats = setInterval(() => {
 }, config.PARANOID_PIRATE_HEARTBEAT_MS)
 service.onStop(() => clearInterval(heartbeats))
 
-const fromClients = eachMessage(service, frontend, async ([client, delimiter, ...rest]) => {
-  if (client === undefined) return
-  const sender = describeIdentity(client)
-  const refuse = (code: string, message: string) => toClients.send([client, EMPTY, encodeEnvelope(producer.next(errorBody(code, message)))])
-  if (delimiter === undefined || delimiter.length !== 0) {
-    inbox.reject("request must be [empty delimiter, envelope] (send it from a REQ or DEALER socket)", { sender })
-    return refuse("bad-message", "expected [empty delimiter, envelope]")
-  }
-  const decoded = inbox.open(rest, { frames: 1, sender })
-  if (!decoded.ok) return refuse("bad-message", decoded.reason)
-  const { producer: from, incarnation, seq } = decoded.envelope
+const fromClients = eachMessage(service, frontend, async frames => {
+  const request = await openClientRequest(frames, inbox, refuse)
+  if (request === undefined) return
+  const { producer: from, incarnation, seq } = request.envelope
   const key = `${from}/${incarnation}/${seq}`
   if (waiting.length >= config.PARANOID_PIRATE_QUEUE_MAX) {
     counts.refused += 1
     log.warn("refused", `request ${key} refused: ${waiting.length} requests already wait for a worker`, { key, waiting: waiting.length })
-    return refuse("overloaded", `${waiting.length} requests already wait for a worker`)
+    return refuse(request.client, "overloaded", `${waiting.length} requests already wait for a worker`)
   }
   counts.requests += 1
-  waiting.push({ client, key, since: Date.now(), envelope: rest[0]! })
+  waiting.push({ client: request.client, key, since: Date.now(), envelope: request.frame })
   await dispatch()
 })
 
@@ -111,21 +105,8 @@ const fromWorkers = eachMessage(service, backend, async frames => {
     if (workers.alive(worker, Date.now()) === "new") log.info("worker-ready", `worker ${name} is ready (${signal})`, { worker: name, signal, workers: workers.size })
     return dispatch()
   }
-  const [client, delimiter, ...reply] = rest
-  if (client === undefined || delimiter === undefined || delimiter.length !== 0 || reply.length !== 1) {
-    return inbox.reject("a worker's message must be READY, HEARTBEAT or [client identity, empty delimiter, envelope]", { sender: name, frames: frames.length })
-  }
-  const decoded = inbox.open(reply, { frames: 1, sender: name })
-  if (!decoded.ok) return
+  if (!(await returnReply(service, rest, inbox, toClients, counts, name))) return
   workers.replied(worker, Date.now())
-  try {
-    await toClients.send([client, EMPTY, reply[0]!])
-    counts.replies += 1
-  } catch (error) {
-    // The client gave up on this socket (a Lazy Pirate reopens it on a timeout).
-    counts.unroutable += 1
-    log.warn("unroutable", `reply for client ${describeIdentity(client)} dropped: ${String(error)}`, { client: describeIdentity(client), inReplyTo: decoded.envelope.inReplyTo })
-  }
   await dispatch()
 })
 
