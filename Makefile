@@ -12,7 +12,7 @@ SERVICE ?=
 
 export LAB_IMAGE
 
-.PHONY: help up down build check-config config logs events ps kill stop start restart late-subscriber snail book touch filer-req filer-req-loop test test-unit test-e2e test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
+.PHONY: help up down build check-config config logs events ps kill stop start restart late-subscriber snail book touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -137,17 +137,22 @@ verdicts: node_modules build ## The long runs: the whole catalogue, then every p
 offline-image: ## Build the Node.js base image without a container registry (make up does it when needed)
 	@scripts/build-offline-node-image.sh $(OFFLINE_NODE_IMAGE)
 
-typecheck: node_modules
+typecheck: node_modules ## Type check everything, the log-event contract's type-level test included
 	npm run --silent typecheck
 
-lint: node_modules
+lint: node_modules ## Check formatting (prettier) and lint (ESLint, with the layering rules)
 	npm run --silent lint
 
-test-unit: node_modules
+test-unit: node_modules ## Unit tests: pure functions, no sockets, no containers
 	npm run --silent test:unit
+
+test-process: node_modules ## Process tests: the services as local processes on loopback sockets, no containers
 	npm run --silent test:process
 
-test-e2e: node_modules build
+format: node_modules ## Format the code (make lint checks it)
+	npm run --silent format
+
+test-e2e: node_modules build ## End-to-end tests against the lab in Docker
 	npm run --silent test:e2e
 
 # make test's own runs: the whole scenario catalogue and a short chaos run of
@@ -156,11 +161,11 @@ test-e2e: node_modules build
 # made even when one fails, so one report shows them all.
 TEST_RUNS := runs/make-test
 TEST_CHAOS_DURATION := 30
-test-runs: node_modules build
+test-runs: node_modules build ## The scenario catalogue and a 30 s chaos run of each pattern, every figure recounted
 	@rm -rf $(TEST_RUNS); status=0; \
 	RUNS_DIR=$(TEST_RUNS) $(SCENARIOS) all || status=1; \
 	for pattern in $(CHAOS_PATTERNS); do RUNS_DIR=$(TEST_RUNS) $(CHAOS) $$pattern $(TEST_CHAOS_DURATION) 1 || status=1; done; \
 	RUNS_DIR=$(TEST_RUNS) npm run --silent test:runs || status=1; \
 	exit $$status
 
-test: typecheck lint test-unit test-e2e test-runs ## Type check, lint, unit, process and end-to-end tests, the scenario catalogue and short chaos runs, all figures recounted
+test: typecheck lint test-unit test-process test-e2e test-runs ## Type check, lint, unit, process and end-to-end tests, the scenario catalogue and short chaos runs, all figures recounted

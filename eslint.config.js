@@ -22,6 +22,44 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  // The layers: shared/ is the library every service uses; services/ are the
+  // patterns' roles; harness/ drives Compose and collects logs; scenarios/ and
+  // tests sit on top. Nothing reaches back up, and scenarios never read a
+  // service's internals (what both need lives in shared/).
+  {
+    files: ["shared/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/services/**", "**/scenarios/**", "**/harness/**", "**/tools/**"],
+              message: "shared/ is the bottom layer: move what both need into shared/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["services/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/scenarios/**", "**/harness/**", "**/tools/**"], message: "a service depends on shared/ only." }] },
+      ],
+    },
+  },
+  {
+    files: ["harness/**/*.ts", "scenarios/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/services/**"], message: "scenarios see services through their logs; what both need lives in shared/." }] },
+      ],
+    },
+  },
   {
     files: ["**/*.js"],
     languageOptions: { globals: { console: "readonly", process: "readonly" } },

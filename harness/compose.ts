@@ -35,7 +35,10 @@ export interface ProjectOptions {
 
 const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`)
 
-export function docker(args: string[], { check = true, echo }: { check?: boolean; echo?: (command: string) => void } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function docker(
+  args: string[],
+  { check = true, echo }: { check?: boolean; echo?: (command: string) => void } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   echo?.(["docker", ...args].map(quote).join(" "))
   return new Promise((resolve, reject) => {
     const child = spawn("docker", args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] })
@@ -72,7 +75,12 @@ export class ComposeProject {
     const settings = (service: string, own: Env = {}) => ({ STATS_INTERVAL_MS: "1000", ...environment, ...own, ...services[service] })
     const override = {
       services: {
-        ...Object.fromEntries(stdout.trim().split("\n").map(service => [service, { environment: settings(service) }])),
+        ...Object.fromEntries(
+          stdout
+            .trim()
+            .split("\n")
+            .map(service => [service, { environment: settings(service) }]),
+        ),
         ...Object.fromEntries(
           Object.entries(extraServices).map(([service, { like, env }]) => [
             service,
@@ -203,7 +211,13 @@ export class ComposeProject {
 
   async states(): Promise<Record<string, string>> {
     const { stdout } = await this.compose(["ps", "--all", "--format", "{{.Service}} {{.State}}"], { quiet: true })
-    return Object.fromEntries(stdout.trim().split("\n").filter(Boolean).map(line => line.split(" ") as [string, string]))
+    return Object.fromEntries(
+      stdout
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map(line => line.split(" ") as [string, string]),
+    )
   }
 
   /** Removes everything of the project: containers, network, volumes, temp files. */

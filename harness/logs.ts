@@ -71,7 +71,11 @@ export class LogCollector {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter)
         const recent = this.records.slice(-15).map(r => `${r.service} ${r.event}: ${String(r.message)}`)
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${description}; last records:\n  ${recent.join("\n  ")}\n  other lines: ${this.otherLines.slice(-5).join(" | ")}`))
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${description}; last records:\n  ${recent.join("\n  ")}\n  other lines: ${this.otherLines.slice(-5).join(" | ")}`,
+          ),
+        )
       }, timeoutMs)
       this.waiters.add(waiter)
     })

@@ -355,7 +355,10 @@ export class StreamViews {
     this.old.set(name, olds.slice(0, MAX_OLD_INCARNATIONS))
     for (const gone of olds.slice(MAX_OLD_INCARNATIONS)) this.retired.set(name, [...(this.retired.get(name) ?? []), gone.ledger.figures()])
     this.restarts.set(name, (this.restarts.get(name) ?? 0) + 1)
-    return { tracked, observations: [{ ref, kind: "restart", previousIncarnation: previous.ref.incarnation, previousHighest: previous.ledger.figures().highest }] }
+    return {
+      tracked,
+      observations: [{ ref, kind: "restart", previousIncarnation: previous.ref.incarnation, previousHighest: previous.ledger.figures().highest }],
+    }
   }
 
   /** Fan-out: the publisher says this consumer's subscription is in place after `afterSeq`. Only the first join counts. */
@@ -403,9 +406,21 @@ export class StreamViews {
   /** Per producer stream ("producer/stream"), summed over its incarnations. */
   stats(): Record<string, StreamStats> {
     const result: Record<string, StreamStats> = {}
-    const every = [...[...this.all()].map(t => ({ name: this.name(t.ref), f: t.ledger.figures() })), ...[...this.retired].flatMap(([name, list]) => list.map(f => ({ name, f })))]
+    const every = [
+      ...[...this.all()].map(t => ({ name: this.name(t.ref), f: t.ledger.figures() })),
+      ...[...this.retired].flatMap(([name, list]) => list.map(f => ({ name, f }))),
+    ]
     for (const { name, f } of every) {
-      const into = (result[name] ??= { incarnation: this.current.get(name)!.ref.incarnation, received: 0, notDue: 0, lost: 0, pending: 0, duplicated: 0, late: 0, restarts: this.restarts.get(name) ?? 0 })
+      const into = (result[name] ??= {
+        incarnation: this.current.get(name)!.ref.incarnation,
+        received: 0,
+        notDue: 0,
+        lost: 0,
+        pending: 0,
+        duplicated: 0,
+        late: 0,
+        restarts: this.restarts.get(name) ?? 0,
+      })
       into.received += f.received
       into.notDue += f.notDue
       into.lost += f.lost
@@ -577,7 +592,19 @@ function factsOf(history: readonly LogEvent[]): Map<string, StreamFacts> {
     if (!stream || !promise || !PROMISES.includes(promise)) continue
     const name = `${e.service}/${stream}`
     if (streams.has(name)) continue
-    streams.set(name, { producer: e.service, stream, declared: { promise, acknowledged: e.acknowledged === true }, sends: [], joins: new Map(), received: new Map(), delivered: new Map(), absorbed: 0, acked: new Set(), abandoned: new Set(), answered: [] })
+    streams.set(name, {
+      producer: e.service,
+      stream,
+      declared: { promise, acknowledged: e.acknowledged === true },
+      sends: [],
+      joins: new Map(),
+      received: new Map(),
+      delivered: new Map(),
+      absorbed: 0,
+      acked: new Set(),
+      abandoned: new Set(),
+      answered: [],
+    })
   }
   // A client's requests stream: its replies name the request by the client's own seq.
   const requestStream = (client: string) => [...streams.values()].find(s => s.producer === client && s.declared.promise === "request-reply")
@@ -613,7 +640,8 @@ function factsOf(history: readonly LogEvent[]): Map<string, StreamFacts> {
           const facts = requestStream(e.service)
           const instance = text(e.instance)
           const seq = num(reply.seq)
-          if (facts && instance && seq !== undefined && reply.producer === e.service) facts.answered.push({ key: idKey(instance, seq), t: e.t, rttMs: num(e.rttMs) })
+          if (facts && instance && seq !== undefined && reply.producer === e.service)
+            facts.answered.push({ key: idKey(instance, seq), t: e.t, rttMs: num(e.rttMs) })
           break
         }
         const ref = about(e)
@@ -650,9 +678,11 @@ function factsOf(history: readonly LogEvent[]): Map<string, StreamFacts> {
 
 const distinct = (entries: { key: string }[]) => new Set(entries.map(e => e.key))
 /** Distinct messages per consumer (or server), by name. */
-const sharesOf = (receipts: Receipts): Record<string, number> => Object.fromEntries([...receipts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, list]) => [name, distinct(list).size]))
+const sharesOf = (receipts: Receipts): Record<string, number> =>
+  Object.fromEntries([...receipts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, list]) => [name, distinct(list).size]))
 /** The longest silence of `arrivals` while the stream was being sent (from its first send to its last). */
-const silenceWhileSent = (arrivals: number[], sends: { t: number }[]): number => (sends.length > 0 ? longestSilence(arrivals, Math.min(...sends.map(s => s.t)), Math.max(...sends.map(s => s.t))) : 0)
+const silenceWhileSent = (arrivals: number[], sends: { t: number }[]): number =>
+  sends.length > 0 ? longestSilence(arrivals, Math.min(...sends.map(s => s.t)), Math.max(...sends.map(s => s.t))) : 0
 const incarnationsOf = (keys: Iterable<string>) => new Set([...keys].map(key => idOf(key).incarnation))
 
 function fanOut(facts: StreamFacts): FanOutFigures[] {
@@ -692,7 +722,13 @@ function fanOut(facts: StreamFacts): FanOutFigures[] {
       duplicated: receipts.length - got.size,
       unexpected: [...got].filter(key => !sent.has(key)).length,
       joinedAfter,
-      longestOutageMs: Number.isFinite(windowStart) ? longestSilence(receipts.map(r => r.t), windowStart, lastSentAt) : 0,
+      longestOutageMs: Number.isFinite(windowStart)
+        ? longestSilence(
+            receipts.map(r => r.t),
+            windowStart,
+            lastSentAt,
+          )
+        : 0,
     }
   })
 }
@@ -721,7 +757,10 @@ function loadBalanced(facts: StreamFacts): LoadBalancedFigures {
     acknowledged: facts.declared.acknowledged ? facts.acked.size : null,
     acknowledgedButLost: facts.declared.acknowledged ? [...facts.acked].filter(key => !delivered.has(key)).length : null,
     resends: facts.sends.length - sent.size,
-    longestOutageMs: silenceWhileSent(deliveries.map(d => d.t), facts.sends),
+    longestOutageMs: silenceWhileSent(
+      deliveries.map(d => d.t),
+      facts.sends,
+    ),
   }
 }
 
@@ -754,7 +793,10 @@ function requestReply(facts: StreamFacts): RequestReplyFigures {
     shares: sharesOf(facts.delivered),
     latencyP50Ms: percentile(rtts, 50),
     latencyP99Ms: percentile(rtts, 99),
-    longestOutageMs: silenceWhileSent(facts.answered.map(a => a.t), facts.sends),
+    longestOutageMs: silenceWhileSent(
+      facts.answered.map(a => a.t),
+      facts.sends,
+    ),
   }
 }
 
@@ -771,8 +813,17 @@ export function account(history: readonly LogEvent[]): StreamFigures[] {
 }
 
 /** The figures of one stream (and, for fan-out, one consumer), or undefined. */
-export function figuresOf<P extends DeliveryPromise>(history: readonly LogEvent[], promise: P, producer: string, stream: string, consumer?: string): Extract<StreamFigures, { promise: P }> | undefined {
-  return account(history).find(f => f.promise === promise && f.producer === producer && f.stream === stream && (f.promise !== "fan-out" || consumer === undefined || f.consumer === consumer)) as Extract<StreamFigures, { promise: P }> | undefined
+export function figuresOf<P extends DeliveryPromise>(
+  history: readonly LogEvent[],
+  promise: P,
+  producer: string,
+  stream: string,
+  consumer?: string,
+): Extract<StreamFigures, { promise: P }> | undefined {
+  return account(history).find(
+    f =>
+      f.promise === promise && f.producer === producer && f.stream === stream && (f.promise !== "fan-out" || consumer === undefined || f.consumer === consumer),
+  ) as Extract<StreamFigures, { promise: P }> | undefined
 }
 
 // --- in words ---------------------------------------------------------------------

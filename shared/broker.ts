@@ -14,7 +14,6 @@ import { errorBody } from "./replier.js"
 import type { Service } from "./service.js"
 import { describeIdentity, eachMessage, SendQueue } from "./sockets.js"
 
-
 /** A client's request as a ROUTER frontend receives it, checked. */
 export interface ClientRequest {
   client: Buffer
@@ -56,7 +55,14 @@ export async function openClientRequest(frames: Buffer[], inbox: Inbox, refuse: 
  * sends it on to its client. A reply for a client that is gone is counted as
  * unroutable and logged. Returns false for garbage (logged).
  */
-export async function returnReply(service: Service<unknown>, frames: Buffer[], inbox: Inbox, toClients: SendQueue, counts: { replies: number; unroutable: number }, sender?: string): Promise<boolean> {
+export async function returnReply(
+  service: Service<unknown>,
+  frames: Buffer[],
+  inbox: Inbox,
+  toClients: SendQueue,
+  counts: { replies: number; unroutable: number },
+  sender?: string,
+): Promise<boolean> {
   const [client, delimiter, ...reply] = frames
   const from = sender === undefined ? {} : { sender }
   if (client === undefined || delimiter === undefined || delimiter.length !== 0 || reply.length !== 1) {
@@ -71,7 +77,11 @@ export async function returnReply(service: Service<unknown>, frames: Buffer[], i
   } catch (error) {
     // The client is gone (a Lazy Pirate reopens its socket on a timeout).
     counts.unroutable += 1
-    service.log.warn("unroutable", `reply for client ${describeIdentity(client)} dropped: ${String(error)}`, { client: describeIdentity(client), seq: decoded.envelope.seq, inReplyTo: decoded.envelope.inReplyTo })
+    service.log.warn("unroutable", `reply for client ${describeIdentity(client)} dropped: ${String(error)}`, {
+      client: describeIdentity(client),
+      seq: decoded.envelope.seq,
+      inReplyTo: decoded.envelope.inReplyTo,
+    })
   }
   return true
 }
@@ -83,7 +93,14 @@ export interface BrokerCounts {
 }
 
 /** Forwards until both sockets close; `counts` is updated as it goes. */
-export async function runBroker(service: Service<unknown>, frontend: Router, backend: Dealer, inbox: Inbox, producer: Producer, counts: BrokerCounts): Promise<void> {
+export async function runBroker(
+  service: Service<unknown>,
+  frontend: Router,
+  backend: Dealer,
+  inbox: Inbox,
+  producer: Producer,
+  counts: BrokerCounts,
+): Promise<void> {
   const { log } = service
   // Both loops send on the frontend: replies from workers, error replies to garbage.
   const toClients = new SendQueue(frontend)
@@ -94,7 +111,10 @@ export async function runBroker(service: Service<unknown>, frontend: Router, bac
     if (request === undefined) return
     counts.requests += 1
     await backend.send([request.client, EMPTY, request.frame])
-    log.debug("forwarded", `request ${request.envelope.seq} of ${request.envelope.producer} to a worker`, { sender: describeIdentity(request.client), seq: request.envelope.seq })
+    log.debug("forwarded", `request ${request.envelope.seq} of ${request.envelope.producer} to a worker`, {
+      sender: describeIdentity(request.client),
+      seq: request.envelope.seq,
+    })
   })
 
   const fromWorkers = eachMessage(service, backend, frames => returnReply(service, frames, inbox, toClients, counts))

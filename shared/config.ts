@@ -313,7 +313,24 @@ export const SETTINGS = {
 export type SettingName = keyof typeof SETTINGS
 
 /** The settings every service reads, whatever its role. */
-export const COMMON_SETTINGS = ["SERVICE_NAME", "LOG_FORMAT", "LOG_LEVEL", "LOG_MESSAGES", "STATS_INTERVAL_MS", "SHUTDOWN_LINGER_MS", "MAX_MESSAGE_BYTES", "CONNECT_TIMEOUT_MS", "RECONNECT_IVL_MS", "RECONNECT_IVL_MAX_MS", "HEARTBEAT_INTERVAL_MS", "HEARTBEAT_TIMEOUT_MS", "HEARTBEAT_TTL_MS", "SEND_HWM", "RECEIVE_HWM", "PRODUCE_UNTIL"] as const satisfies readonly SettingName[]
+export const COMMON_SETTINGS = [
+  "SERVICE_NAME",
+  "LOG_FORMAT",
+  "LOG_LEVEL",
+  "LOG_MESSAGES",
+  "STATS_INTERVAL_MS",
+  "SHUTDOWN_LINGER_MS",
+  "MAX_MESSAGE_BYTES",
+  "CONNECT_TIMEOUT_MS",
+  "RECONNECT_IVL_MS",
+  "RECONNECT_IVL_MAX_MS",
+  "HEARTBEAT_INTERVAL_MS",
+  "HEARTBEAT_TIMEOUT_MS",
+  "HEARTBEAT_TTL_MS",
+  "SEND_HWM",
+  "RECEIVE_HWM",
+  "PRODUCE_UNTIL",
+] as const satisfies readonly SettingName[]
 
 /** The settings a service reads, from the one schema. */
 export function pick<K extends SettingName>(...names: K[]): Pick<typeof SETTINGS, K> {
@@ -323,7 +340,14 @@ export function pick<K extends SettingName>(...names: K[]): Pick<typeof SETTINGS
 // --- checking a .env, and showing what applies ------------------------------------------
 
 /** Keys Compose itself reads from .env (not settings of the services). */
-export const COMPOSE_KEYS: ReadonlySet<string> = new Set(["NODE_IMAGE", "LAB_IMAGE", "NODE_EXTRA_CA_CERTS", "COMPOSE_PROJECT_NAME", "COMPOSE_PROFILES", "COMPOSE_FILE"])
+export const COMPOSE_KEYS: ReadonlySet<string> = new Set([
+  "NODE_IMAGE",
+  "LAB_IMAGE",
+  "NODE_EXTRA_CA_CERTS",
+  "COMPOSE_PROJECT_NAME",
+  "COMPOSE_PROFILES",
+  "COMPOSE_FILE",
+])
 
 /** Pure: the edit distance of two keys (insertions, deletions, substitutions). */
 function distance(a: string, b: string): number {
@@ -381,7 +405,8 @@ export interface SettingRow {
   overrides: { service: string; value: string }[]
 }
 
-const show = (value: unknown): string => (value === null || value === undefined ? "(none)" : Array.isArray(value) ? value.join(",") : typeof value === "object" ? JSON.stringify(value) : String(value))
+const show = (value: unknown): string =>
+  value === null || value === undefined ? "(none)" : Array.isArray(value) ? value.join(",") : typeof value === "object" ? JSON.stringify(value) : String(value)
 
 /**
  * Pure: every setting's effective value for the lab and where it comes from
@@ -395,6 +420,11 @@ export function settingsTable(envFile: Record<string, string>, services: Record<
     const overrides = Object.entries(services)
       .filter(([, env]) => env[name] !== undefined && env[name] !== value)
       .map(([service, env]) => ({ service, value: env[name]! }))
-    return { name, value: name === "SERVICE_NAME" && inFile === undefined ? "(the hostname: the service's name)" : value, from: inFile !== undefined && inFile.trim() !== "" ? ".env" : "default", overrides }
+    return {
+      name,
+      value: name === "SERVICE_NAME" && inFile === undefined ? "(the hostname: the service's name)" : value,
+      from: inFile !== undefined && inFile.trim() !== "" ? ".env" : "default",
+      overrides,
+    }
   })
 }

@@ -40,8 +40,7 @@ export function encodeEnvelope(envelope: Envelope): Buffer {
   return Buffer.from(JSON.stringify(envelope), "utf8")
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value)
 
 const isPositiveInteger = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 1
 

@@ -5,7 +5,17 @@
 // restart). Pure data, read by the human-readable view (pretty.ts).
 
 /** One line per message, per try or per change: the firehose, shown with VERBOSE only. */
-export const PER_MESSAGE_EVENTS: ReadonlySet<string> = new Set(["sent", "received", "delivered", "done", "acked", "out-of-order", "forwarded", "dispatched", "state"])
+export const PER_MESSAGE_EVENTS: ReadonlySet<string> = new Set([
+  "sent",
+  "received",
+  "delivered",
+  "done",
+  "acked",
+  "out-of-order",
+  "forwarded",
+  "dispatched",
+  "state",
+])
 
 /** Something was lost, refused, broken or given up: shown in red. */
 export const LOSS_EVENTS: ReadonlySet<string> = new Set([

@@ -69,7 +69,9 @@ export function isWelcome(body: unknown): body is WelcomeBody {
     typeof b.subscriber === "string" &&
     typeof b.instance === "string" &&
     Array.isArray(b.streams) &&
-    b.streams.every(s => typeof s === "object" && s !== null && typeof s.stream === "string" && typeof s.incarnation === "string" && Number.isSafeInteger(s.afterSeq))
+    b.streams.every(
+      s => typeof s === "object" && s !== null && typeof s.stream === "string" && typeof s.incarnation === "string" && Number.isSafeInteger(s.afterSeq),
+    )
   )
 }
 
@@ -115,11 +117,18 @@ export class Publishing {
       const joiner = parseJoinTopic(topic)
       if (joiner && kind === 1) return this.welcome(topic, joiner)
       if (joiner) {
-        log.info("subscriber-left", `${joiner.subscriber} unsubscribed from "${joiner.topic}" (or its connection closed)`, { subscriber: joiner.subscriber, subscriberInstance: joiner.instance, topic: joiner.topic })
+        log.info("subscriber-left", `${joiner.subscriber} unsubscribed from "${joiner.topic}" (or its connection closed)`, {
+          subscriber: joiner.subscriber,
+          subscriberInstance: joiner.instance,
+          topic: joiner.topic,
+        })
         return
       }
       this.subscriptions += kind === 1 ? 1 : -1
-      log.info(kind === 1 ? "subscribe" : "unsubscribe", `${kind === 1 ? "subscription to" : "unsubscription from"} topic "${topic}"`, { topic, subscriptions: this.subscriptions })
+      log.info(kind === 1 ? "subscribe" : "unsubscribe", `${kind === 1 ? "subscription to" : "unsubscription from"} topic "${topic}"`, {
+        topic,
+        subscriptions: this.subscriptions,
+      })
     })
   }
 
@@ -132,7 +141,12 @@ export class Publishing {
     const envelope = this.welcomes.next<WelcomeBody>({ kind: "welcome", subscriber: joiner.subscriber, instance: joiner.instance, streams })
     this.queue.send([Buffer.from(topic), encodeEnvelope(envelope)]).catch(() => undefined)
     for (const s of streams) {
-      this.service.log.info("subscriber-joined", `${joiner.subscriber} subscribed to "${joiner.topic}": ${s.stream} is due to it after seq ${s.afterSeq}`, { subscriber: joiner.subscriber, subscriberInstance: joiner.instance, topic: joiner.topic, ...s })
+      this.service.log.info("subscriber-joined", `${joiner.subscriber} subscribed to "${joiner.topic}": ${s.stream} is due to it after seq ${s.afterSeq}`, {
+        subscriber: joiner.subscriber,
+        subscriberInstance: joiner.instance,
+        topic: joiner.topic,
+        ...s,
+      })
     }
   }
 }

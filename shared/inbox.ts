@@ -83,13 +83,24 @@ export class Inbox {
       case "in-order":
         return
       case "joined":
-        log.info("joined", `subscribed to ${name} after seq ${o.afterSeq}: ${o.beforeJoin} sent before the subscription was in place${o.receivedBeforeJoin > 0 ? ` (${o.receivedBeforeJoin} more received anyway)` : ""}`, { ...where, afterSeq: o.afterSeq, beforeJoin: o.beforeJoin, receivedBeforeJoin: o.receivedBeforeJoin })
+        log.info(
+          "joined",
+          `subscribed to ${name} after seq ${o.afterSeq}: ${o.beforeJoin} sent before the subscription was in place${o.receivedBeforeJoin > 0 ? ` (${o.receivedBeforeJoin} more received anyway)` : ""}`,
+          { ...where, afterSeq: o.afterSeq, beforeJoin: o.beforeJoin, receivedBeforeJoin: o.receivedBeforeJoin },
+        )
         return
       case "join-unknown":
-        log.warn("join-unknown", `no welcome from ${o.ref.producer} within ${o.waitedMs} ms: every message of ${name} from seq 1 counts as due`, { ...where, waitedMs: o.waitedMs })
+        log.warn("join-unknown", `no welcome from ${o.ref.producer} within ${o.waitedMs} ms: every message of ${name} from seq 1 counts as due`, {
+          ...where,
+          waitedMs: o.waitedMs,
+        })
         return
       case "restart":
-        log.warn("producer-restart", `${o.ref.producer} restarted: ${name} incarnation ${o.previousIncarnation} (up to seq ${o.previousHighest}) -> ${o.ref.incarnation}`, { ...where, previousIncarnation: o.previousIncarnation, previousHighest: o.previousHighest })
+        log.warn(
+          "producer-restart",
+          `${o.ref.producer} restarted: ${name} incarnation ${o.previousIncarnation} (up to seq ${o.previousHighest}) -> ${o.ref.incarnation}`,
+          { ...where, previousIncarnation: o.previousIncarnation, previousHighest: o.previousHighest },
+        )
         return
       case "gap":
         log.warn("gap", `${o.count} message(s) of ${name} lost: seq ${formatRanges(o.missing)}`, { ...where, missing: o.missing, count: o.count })

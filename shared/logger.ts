@@ -28,8 +28,10 @@ export function createLog(service: string, pattern: string, format: LogFormat, l
         : winston.format.combine(winston.format.timestamp(), pretty),
     transports: [new winston.transports.Console()],
   })
-  const write = (level: string) => (event: string, message: string, fields: Fields = {}) => {
-    logger.log({ ...fields, level, event, message })
-  }
+  const write =
+    (level: string) =>
+    (event: string, message: string, fields: Fields = {}) => {
+      logger.log({ ...fields, level, event, message })
+    }
   return { info: write("info"), warn: write("warn"), error: write("error"), debug: write("debug") }
 }

@@ -166,7 +166,14 @@ export class LogView {
 /** Pure: the last `count` events a person would want of the whole lab (life cycle, faults, losses), as a table. */
 export function eventsTable(records: LogRecord[], count: number): string {
   const notable = records.filter(r => !PER_MESSAGE_EVENTS.has(String(r.event)) && r.event !== "stats" && r.event !== "summary").slice(-count)
-  const rows = notable.map(r => [String(r.timestamp ?? "").replace("T", " ").slice(0, 23), String(r.service ?? "?"), String(r.event), String(r.message ?? "")])
+  const rows = notable.map(r => [
+    String(r.timestamp ?? "")
+      .replace("T", " ")
+      .slice(0, 23),
+    String(r.service ?? "?"),
+    String(r.event),
+    String(r.message ?? ""),
+  ])
   const header = ["time", "service", "event", "detail"]
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(row => row[i]!.length)))
   const format = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")

@@ -36,9 +36,17 @@ export async function answer(service: Service<unknown>, inbox: Inbox, producer: 
     const done = await handle(request)
     body = done.body
     if (done.outcome === "delivered") service.message("delivered", `request ${request.seq} of ${request.producer} handled`, where)
-    else service.log.info("duplicate-dropped", `request ${request.seq} of ${request.producer} was handled before: answered with that result, not handled again`, where)
+    else
+      service.log.info(
+        "duplicate-dropped",
+        `request ${request.seq} of ${request.producer} was handled before: answered with that result, not handled again`,
+        where,
+      )
   } catch (error) {
-    service.log.error("handler-error", `request seq ${request.seq} from ${request.producer} failed: ${String(error)}`, { producer: request.producer, seq: request.seq })
+    service.log.error("handler-error", `request seq ${request.seq} from ${request.producer} failed: ${String(error)}`, {
+      producer: request.producer,
+      seq: request.seq,
+    })
     body = errorBody("internal", "the server failed to handle this request")
   }
   return producer.next(body, request)
@@ -47,7 +55,11 @@ export async function answer(service: Service<unknown>, inbox: Inbox, producer: 
 /** Logs a reply that went out (the `sent` line every replier writes for an answered request). */
 export function logReply(service: Service<unknown>, reply: Envelope): void {
   if (!reply.inReplyTo) return
-  service.message("sent", `reply seq ${reply.seq} to ${reply.inReplyTo.producer} seq ${reply.inReplyTo.seq}`, { seq: reply.seq, incarnation: reply.incarnation, inReplyTo: reply.inReplyTo })
+  service.message("sent", `reply seq ${reply.seq} to ${reply.inReplyTo.producer} seq ${reply.inReplyTo.seq}`, {
+    seq: reply.seq,
+    incarnation: reply.incarnation,
+    inReplyTo: reply.inReplyTo,
+  })
 }
 
 export async function serveRequests(service: Service<unknown>, socket: Reply, inbox: Inbox, producer: Producer, handle: Handler): Promise<void> {

@@ -54,7 +54,11 @@ export async function runRequester(service: Service<unknown>, options: Requester
   service.reportStats(() => ({ ...counts, badMessages: inbox.badMessages }))
   service.onStop(() => {
     if (inFlight === undefined) return
-    log.warn("abandoned", `request ${inFlight} still awaited its reply when the client stopped`, { stream: REQUESTS, incarnation: producer.incarnation, ids: [inFlight] })
+    log.warn("abandoned", `request ${inFlight} still awaited its reply when the client stopped`, {
+      stream: REQUESTS,
+      incarnation: producer.incarnation,
+      ids: [inFlight],
+    })
   })
 
   /** REQ is lockstep: a second send before the reply is refused (EFSM). */
@@ -80,7 +84,12 @@ export async function runRequester(service: Service<unknown>, options: Requester
     const started = performance.now()
     await client.send(encodeEnvelope(request))
     counts.tries += 1
-    service.message("sent", `request seq ${request.seq}${attemptNo > 0 ? ` (retry ${attemptNo})` : ""}`, { stream: REQUESTS, seq: request.seq, incarnation: producer.incarnation, attempt: attemptNo })
+    service.message("sent", `request seq ${request.seq}${attemptNo > 0 ? ` (retry ${attemptNo})` : ""}`, {
+      stream: REQUESTS,
+      seq: request.seq,
+      incarnation: producer.incarnation,
+      attempt: attemptNo,
+    })
     if (options.showLockstep && request.seq === 1 && attemptNo === 0) await showLockstep(request)
     try {
       const decoded = inbox.open(await client.receive(), { frames: 1 })
@@ -88,17 +97,33 @@ export async function runRequester(service: Service<unknown>, options: Requester
       const reply = decoded.envelope
       if (reply.inReplyTo?.producer !== service.name || reply.inReplyTo.seq !== request.seq) {
         counts.unexpected += 1
-        log.warn("unexpected-reply", `reply seq ${reply.seq} does not answer request ${request.seq}`, { seq: reply.seq, inReplyTo: reply.inReplyTo, expected: request.seq })
+        log.warn("unexpected-reply", `reply seq ${reply.seq} does not answer request ${request.seq}`, {
+          seq: reply.seq,
+          inReplyTo: reply.inReplyTo,
+          expected: request.seq,
+        })
         return "invalid"
       }
       const rttMs = Math.round((performance.now() - started) * 100) / 100
-      service.message("received", `reply to request ${request.seq} in ${rttMs} ms`, { producer: reply.producer, incarnation: reply.incarnation, seq: reply.seq, inReplyTo: reply.inReplyTo, rttMs, attempt: attemptNo, body: reply.body })
+      service.message("received", `reply to request ${request.seq} in ${rttMs} ms`, {
+        producer: reply.producer,
+        incarnation: reply.incarnation,
+        seq: reply.seq,
+        inReplyTo: reply.inReplyTo,
+        rttMs,
+        attempt: attemptNo,
+        body: reply.body,
+      })
       counts.answered += 1
       return reply
     } catch (error) {
       if (!isTimeoutError(error)) throw error
       counts.timeouts += 1
-      log.warn("timeout", `no reply to request ${request.seq} within ${options.timeoutMs} ms: reopening the socket`, { seq: request.seq, timeoutMs: options.timeoutMs, attempt: attemptNo })
+      log.warn("timeout", `no reply to request ${request.seq} within ${options.timeoutMs} ms: reopening the socket`, {
+        seq: request.seq,
+        timeoutMs: options.timeoutMs,
+        attempt: attemptNo,
+      })
       // The REQ socket now waits for a reply that will never come: replace it.
       client.close()
       client = openSocket()
@@ -123,7 +148,10 @@ export async function runRequester(service: Service<unknown>, options: Requester
         if (attemptNo >= options.retries) {
           counts.lost += 1
           inFlight = undefined
-          log.warn("give-up", `no reply to request ${request.seq} after ${attemptNo} retries: the server seems to be down, giving up`, { seq: request.seq, retries: attemptNo })
+          log.warn("give-up", `no reply to request ${request.seq} after ${attemptNo} retries: the server seems to be down, giving up`, {
+            seq: request.seq,
+            retries: attemptNo,
+          })
           await service.stop("gave up")
         }
         counts.retries += 1
@@ -134,7 +162,11 @@ export async function runRequester(service: Service<unknown>, options: Requester
       if (options.requests > 0 && request.seq >= options.requests) break
     }
     if (!service.stopping) {
-      log.info("done", `all ${producer.lastSeq} requests made: ${counts.answered} answered, ${counts.lost} lost`, { requests: producer.lastSeq, answered: counts.answered, lost: counts.lost })
+      log.info("done", `all ${producer.lastSeq} requests made: ${counts.answered} answered, ${counts.lost} lost`, {
+        requests: producer.lastSeq,
+        answered: counts.answered,
+        lost: counts.lost,
+      })
       // Stay up, idle, until stopped: the run decides when it ends.
       await idle(service)
     }

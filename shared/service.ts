@@ -122,7 +122,12 @@ export function startService<S extends Spec>(pattern: string, spec: S, env: Node
       return new Producer(config.SERVICE_NAME, { stream, incarnation })
     },
     declare(stream, promise, { incarnation, acknowledged = false }) {
-      log.info("producing", `numbering stream "${stream}" (${promise}${acknowledged ? ", acknowledged" : ""})`, { stream, promise, incarnation, ...(acknowledged ? { acknowledged } : {}) })
+      log.info("producing", `numbering stream "${stream}" (${promise}${acknowledged ? ", acknowledged" : ""})`, {
+        stream,
+        promise,
+        incarnation,
+        ...(acknowledged ? { acknowledged } : {}),
+      })
     },
     pause: ms => sleep(ms, undefined, { signal: controller.signal }).catch(() => undefined),
     stop,

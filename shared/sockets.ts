@@ -51,7 +51,13 @@ export async function bindSocket<S extends Socket>(service: Service<unknown>, so
 }
 
 /** Connects to one endpoint or to each of several (a SUB to two publishers). */
-export function connectSocket<S extends Socket>(service: Service<unknown>, socket: S, endpoints: string | string[], role: string, onEvent?: (event: Event) => void): S {
+export function connectSocket<S extends Socket>(
+  service: Service<unknown>,
+  socket: S,
+  endpoints: string | string[],
+  role: string,
+  onEvent?: (event: Event) => void,
+): S {
   watch(service, socket, role, onEvent)
   for (const endpoint of typeof endpoints === "string" ? [endpoints] : endpoints) {
     // connect() returns at once: ZeroMQ connects (and reconnects) in the background.

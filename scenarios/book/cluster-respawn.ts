@@ -17,7 +17,19 @@ export default scenario({
   env: { BOOK_CLUSTER_WORK_MS: "1500" },
   extraServices: {
     // The Lazy Pirate's client, asking the filer (no heartbeats, no backoff: as the book's requester would).
-    [CLIENT]: { like: "lazy-pirate-client", env: { LAZY_PIRATE_CONNECT: "tcp://book-filer-cluster:5565", LAZY_PIRATE_BODY: '{"path":"greeting.txt"}', LAZY_PIRATE_INTERVAL_MS: "100", LAZY_PIRATE_TIMEOUT_MS: "3000", LAZY_PIRATE_RETRIES: "5", LAZY_PIRATE_RETRY_BACKOFF_MS: "0", HEARTBEAT_INTERVAL_MS: "0", HEARTBEAT_TIMEOUT_MS: "0" } },
+    [CLIENT]: {
+      like: "lazy-pirate-client",
+      env: {
+        LAZY_PIRATE_CONNECT: "tcp://book-filer-cluster:5565",
+        LAZY_PIRATE_BODY: '{"path":"greeting.txt"}',
+        LAZY_PIRATE_INTERVAL_MS: "100",
+        LAZY_PIRATE_TIMEOUT_MS: "3000",
+        LAZY_PIRATE_RETRIES: "5",
+        LAZY_PIRATE_RETRY_BACKOFF_MS: "0",
+        HEARTBEAT_INTERVAL_MS: "0",
+        HEARTBEAT_TIMEOUT_MS: "0",
+      },
+    },
   },
   timeline: [
     waitFor(CLIENT, "received", { count: 2, from: "start" }),
@@ -31,13 +43,21 @@ export default scenario({
     const killed = exit?.worker as number | undefined
     const online = exit ? events(history, "book-filer-cluster", "worker-online", e => e.t >= exit.t)[0] : undefined
     const answeredByKilled = new Set(events(history, "book-filer-cluster", "sent", e => e.pid === killed).map(e => (e.inReplyTo as { seq: number }).seq))
-    const heldByKilled = events(history, "book-filer-cluster", "received", e => e.pid === killed).filter(e => !answeredByKilled.has(e.seq as number)).map(e => e.seq)
+    const heldByKilled = events(history, "book-filer-cluster", "received", e => e.pid === killed)
+      .filter(e => !answeredByKilled.has(e.seq as number))
+      .map(e => e.seq)
     const requests = requestReply(history, CLIENT)
     return {
       killedWorker: killed ?? null,
       replacedAfterMs: exit && online ? online.t - exit.t : null,
       requestsInFlightOnKilledWorker: heldByKilled,
-      client: { timeouts: count(history, CLIENT, "timeout"), retries: requests?.retries ?? null, answered: requests?.received ?? null, lost: requests?.lost ?? null, gaveUp: count(history, CLIENT, "give-up") },
+      client: {
+        timeouts: count(history, CLIENT, "timeout"),
+        retries: requests?.retries ?? null,
+        answered: requests?.received ?? null,
+        lost: requests?.lost ?? null,
+        gaveUp: count(history, CLIENT, "give-up"),
+      },
       servedBy: [...new Set(events(history, CLIENT, "received").map(e => (e.body as { pid?: number } | undefined)?.pid))],
     }
   },

@@ -8,7 +8,8 @@ const badPathType = JSON.stringify({ v: 1, producer: REQ, incarnation: "raw", se
 
 export default scenario({
   name: "book-filer-errors",
-  claim: "A missing or unreadable file, a path outside the served folder, and a malformed request each get an error reply, and the filer is still serving afterwards.",
+  claim:
+    "A missing or unreadable file, a path outside the served folder, and a malformed request each get an error reply, and the filer is still serving afterwards.",
   services: ["book-filer-rep"],
   timeline: [
     waitFor("book-filer-rep", "listening", { from: "start" }),

@@ -8,7 +8,8 @@ const SUB = "book-watcher-sub"
 
 export default scenario({
   name: "book-watcher-reconnect",
-  claim: "A watcher subscriber prints a change made after its publisher was killed and started again, without being restarted itself; no change is printed twice.",
+  claim:
+    "A watcher subscriber prints a change made after its publisher was killed and started again, without being restarted itself; no change is printed twice.",
   note: "The change made while the publisher is down is never printed: nobody was watching the file then.",
   services: ["book-watcher-pub", SUB],
   timeline: [

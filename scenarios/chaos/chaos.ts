@@ -9,7 +9,23 @@
 // applied and the reliable variant lost nothing, acknowledged nothing it then
 // lost, and delivered nothing twice; the naive variant's figures are reported.
 import { RUNNER, type History } from "../runner/history.js"
-import { connect, disconnect, equals, kill, parallel, pause, reported, scenario, start, unpause, until, waitFor, type Action, type Check, type Scenario } from "../runner/dsl.js"
+import {
+  connect,
+  disconnect,
+  equals,
+  kill,
+  parallel,
+  pause,
+  reported,
+  scenario,
+  start,
+  unpause,
+  until,
+  waitFor,
+  type Action,
+  type Check,
+  type Scenario,
+} from "../runner/dsl.js"
 import { describeVariant, type ChaosPattern, type VariantFigures } from "./patterns.js"
 import { schedule, type Fault } from "./schedule.js"
 import { timelineSvg } from "./timeline.js"
@@ -54,7 +70,8 @@ export function appliedFaults(history: History, pattern: ChaosPattern): { count:
 
 export function chaosScenario(pattern: ChaosPattern, { durationS, seed }: { durationS: number; seed: number }): Scenario {
   const faults = schedule({ seed, durationMs: durationS * 1000, roles: Object.keys(pattern.roles) })
-  const settleWait = (w: ChaosPattern["settled"]["naive"]) => waitFor(w.service, w.event, { where: w.where, from: "start", timeoutMs: durationS * 1000 + SETTLE_TIMEOUT_MS })
+  const settleWait = (w: ChaosPattern["settled"]["naive"]) =>
+    waitFor(w.service, w.event, { where: w.where, from: "start", timeoutMs: durationS * 1000 + SETTLE_TIMEOUT_MS })
   const timeline: Action[] = [
     waitFor(pattern.deliveries.naive.service, pattern.deliveries.naive.event, { from: "start", timeoutMs: LEAD_MS }),
     waitFor(pattern.deliveries.reliable.service, pattern.deliveries.reliable.event, { from: "start", timeoutMs: LEAD_MS }),
@@ -108,7 +125,12 @@ export function chaosScenario(pattern: ChaosPattern, { durationS, seed }: { dura
       const begins = actions.filter(e => BEGINS.includes(e.action as string) && pattern.naive.services.includes(e.target as string))
       const bands = begins.map(b => {
         const stop = actions.find(e => e.action === ENDS[b.action as string] && e.target === b.target && e.t > b.t)
-        return { from: (b.startedAt as number | undefined) ?? b.t, to: stop?.t ?? b.t, kind: b.action as string, label: `${b.action as string} ${Object.keys(pattern.roles).find(r => pattern.roles[r]!.naive === b.target) ?? b.target}` }
+        return {
+          from: (b.startedAt as number | undefined) ?? b.t,
+          to: stop?.t ?? b.t,
+          kind: b.action as string,
+          label: `${b.action as string} ${Object.keys(pattern.roles).find(r => pattern.roles[r]!.naive === b.target) ?? b.target}`,
+        }
       })
       const times = (s: { service: string; event: string }) => history.filter(e => e.service === s.service && e.event === s.event).map(e => e.t)
       const first = history.find(e => e.service === RUNNER && e.event === "phase")?.t ?? history[0]?.t ?? 0

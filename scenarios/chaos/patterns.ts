@@ -6,7 +6,7 @@ import { account, formatRanges, toRanges, type FanOutFigures, type LoadBalancedF
 import { events } from "../runner/checkers.js"
 import type { Env } from "../../harness/compose.js"
 import type { History, HistoryEvent } from "../runner/history.js"
-import { differingKeys } from "../../services/clone/store.js"
+import { differingKeys } from "../../shared/keyvalue.js"
 
 export interface VariantFigures {
   /** The stream counted ("producer/stream", as the run's standard figures name it). */
@@ -79,7 +79,10 @@ function fromStream(f: LoadBalancedFigures | RequestReplyFigures | undefined, st
 }
 
 function tasksFigures(history: History, ventilator: string): VariantFigures {
-  const f = find<LoadBalancedFigures>(history, (x): x is LoadBalancedFigures => x.promise === "load-balanced" && x.producer === ventilator && x.stream === "tasks")
+  const f = find<LoadBalancedFigures>(
+    history,
+    (x): x is LoadBalancedFigures => x.promise === "load-balanced" && x.producer === ventilator && x.stream === "tasks",
+  )
   return {
     ...fromStream(f, `${ventilator}/tasks`, "tasks"),
     repeats: f?.resends ?? 0,
@@ -151,7 +154,10 @@ const pipeline: ChaosPattern = {
   name: "pipeline",
   description: "PUSH/PULL pipeline vs the reliable pipeline (acknowledged tasks, resend on timeout, dedup at the sink)",
   naive: { label: "PUSH/PULL", services: ["pipeline-sink", "pipeline-worker-1", "pipeline-worker-2", "pipeline-ventilator"] },
-  reliable: { label: "reliable pipeline", services: ["reliable-pipeline-sink", "reliable-pipeline-worker-1", "reliable-pipeline-worker-2", "reliable-pipeline-ventilator"] },
+  reliable: {
+    label: "reliable pipeline",
+    services: ["reliable-pipeline-sink", "reliable-pipeline-worker-1", "reliable-pipeline-worker-2", "reliable-pipeline-ventilator"],
+  },
   roles: {
     worker: { naive: "pipeline-worker-1", reliable: "reliable-pipeline-worker-1" },
     sink: { naive: "pipeline-sink", reliable: "reliable-pipeline-sink" },
@@ -175,7 +181,8 @@ const pipeline: ChaosPattern = {
 
 const reqrep: ChaosPattern = {
   name: "reqrep",
-  description: "REQ/REP with a plain timeout (the naive client gives a timed-out request up) vs Lazy Pirate (the client resends with backoff; the server answers a resend from its record of handled requests)",
+  description:
+    "REQ/REP with a plain timeout (the naive client gives a timed-out request up) vs Lazy Pirate (the client resends with backoff; the server answers a resend from its record of handled requests)",
   naive: { label: "REQ/REP", services: ["reqrep-server", "reqrep-client"] },
   reliable: { label: "Lazy Pirate", services: ["lazy-pirate-server", "lazy-pirate-client"] },
   roles: { server: { naive: "reqrep-server", reliable: "lazy-pirate-server" } },
@@ -236,7 +243,10 @@ const pubsub: ChaosPattern = {
     reliable: { service: "clone-subscriber", event: "state", where: e => e.publisherDone === true && e.version === e.publisherVersion },
   },
   deliveries: { naive: { service: "clone-naive-subscriber", event: "delivered" }, reliable: { service: "clone-subscriber", event: "delivered" } },
-  figures: (history, variant) => (variant === "naive" ? changesFigures(history, "clone-naive-publisher", "clone-naive-subscriber") : changesFigures(history, "clone-publisher", "clone-subscriber")),
+  figures: (history, variant) =>
+    variant === "naive"
+      ? changesFigures(history, "clone-naive-publisher", "clone-naive-subscriber")
+      : changesFigures(history, "clone-publisher", "clone-subscriber"),
 }
 
 export const patterns: Record<string, ChaosPattern> = { pipeline, reqrep, "router-dealer": routerDealer, pubsub }
@@ -249,6 +259,7 @@ export function describeVariant(f: VariantFigures): string {
   if (f.acknowledgedButLost) parts.push(`${f.acknowledgedButLost} acknowledged but lost`)
   if (f.repeats > 0) parts.push(`${f.repeats} ${f.unit === "requests" ? "retries" : "resends"}`)
   if (f.absorbed > 0) parts.push(`${f.absorbed} redeliveries absorbed`)
-  if (f.finalStateDiffers !== undefined) parts.push(f.finalStateDiffers === null ? "final state missing" : `${f.finalStateDiffers} keys off the original at the end`)
+  if (f.finalStateDiffers !== undefined)
+    parts.push(f.finalStateDiffers === null ? "final state missing" : `${f.finalStateDiffers} keys off the original at the end`)
   return parts.join(", ")
 }

@@ -40,7 +40,16 @@ export function random(seed: number): () => number {
   }
 }
 
-export function schedule({ seed, durationMs, roles, kinds = ["kill", "pause", "disconnect"], minOutageMs = 500, maxOutageMs = 2000, minCalmMs = 300, maxCalmMs = 1000 }: ScheduleOptions): Fault[] {
+export function schedule({
+  seed,
+  durationMs,
+  roles,
+  kinds = ["kill", "pause", "disconnect"],
+  minOutageMs = 500,
+  maxOutageMs = 2000,
+  minCalmMs = 300,
+  maxCalmMs = 1000,
+}: ScheduleOptions): Fault[] {
   if (roles.length === 0 || kinds.length === 0) throw new Error("a schedule needs at least one role and one kind of fault")
   const next = random(seed)
   const between = (min: number, max: number) => Math.round(min + next() * (max - min))

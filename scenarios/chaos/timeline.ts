@@ -46,19 +46,27 @@ export function timelineSvg({ title, start, end, bands, series }: { title: strin
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${left}" y="20" font-size="14">${escape(title)}</text>`,
-    ...bands.map(b => `<rect x="${x(b.from).toFixed(1)}" y="${top}" width="${Math.max(1, x(b.to) - x(b.from)).toFixed(1)}" height="${plotH}" fill="${BAND_COLORS[b.kind] ?? "#ddd"}" opacity="0.7"><title>${escape(b.label)}</title></rect>`),
+    ...bands.map(
+      b =>
+        `<rect x="${x(b.from).toFixed(1)}" y="${top}" width="${Math.max(1, x(b.to) - x(b.from)).toFixed(1)}" height="${plotH}" fill="${BAND_COLORS[b.kind] ?? "#ddd"}" opacity="0.7"><title>${escape(b.label)}</title></rect>`,
+    ),
     `<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="black"/>`,
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="black"/>`,
     `<text x="${left - 8}" y="${top + 4}" text-anchor="end">${max}</text>`,
     `<text x="${left - 8}" y="${top + plotH}" text-anchor="end">0</text>`,
     `<text x="14" y="${top + plotH / 2}" transform="rotate(-90 14 ${top + plotH / 2})" text-anchor="middle">delivered per second</text>`,
-    ...Array.from({ length: Math.floor(seconds / 10) + 1 }, (_, i) => `<text x="${x(start + i * 10_000).toFixed(1)}" y="${top + plotH + 16}" text-anchor="middle">${i * 10} s</text>`),
+    ...Array.from(
+      { length: Math.floor(seconds / 10) + 1 },
+      (_, i) => `<text x="${x(start + i * 10_000).toFixed(1)}" y="${top + plotH + 16}" text-anchor="middle">${i * 10} s</text>`,
+    ),
     ...series.map((s, i) => {
       const points = counts[i]!.map((n, second) => `${x(start + second * 1000 + 500).toFixed(1)},${y(n).toFixed(1)}`).join(" ")
       return `<polyline points="${points}" fill="none" stroke="${s.color}" stroke-width="2"/>`
     }),
     ...series.map((s, i) => `<text x="${left + 10 + i * 160}" y="${height - 12}" fill="${s.color}">■ ${escape(s.name)}</text>`),
-    ...Object.entries(BAND_COLORS).map(([kind, color], i) => `<text x="${left + 340 + i * 110}" y="${height - 12}" fill="${color}">■ <tspan fill="black">${kind}</tspan></text>`),
+    ...Object.entries(BAND_COLORS).map(
+      ([kind, color], i) => `<text x="${left + 340 + i * 110}" y="${height - 12}" fill="${color}">■ <tspan fill="black">${kind}</tspan></text>`,
+    ),
     "</svg>",
   ]
   return parts.join("\n") + "\n"

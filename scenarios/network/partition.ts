@@ -10,11 +10,18 @@ const IN_FLIGHT_MS = 500
 
 export default scenario({
   name: "network-partition",
-  claim: "A subscriber cut off from the network for 5 s and reconnected: with heartbeats it notices, recovers by itself, and loses only what was published while it was cut off.",
+  claim:
+    "A subscriber cut off from the network for 5 s and reconnected: with heartbeats it notices, recovers by itself, and loses only what was published while it was cut off.",
   services: ["pubsub-publisher", "pubsub-subscriber"],
   env: { PUBSUB_RATE: String(RATE) },
   serviceEnv: { "pubsub-subscriber": { HEARTBEAT_INTERVAL_MS: "500", HEARTBEAT_TIMEOUT_MS: String(HEARTBEAT_TIMEOUT_MS) } },
-  timeline: [waitFor("pubsub-subscriber", "received", { count: 20 }), disconnect("pubsub-subscriber"), sleep(5000), connect("pubsub-subscriber"), waitFor("pubsub-subscriber", "received", { count: 20 })],
+  timeline: [
+    waitFor("pubsub-subscriber", "received", { count: 20 }),
+    disconnect("pubsub-subscriber"),
+    sleep(5000),
+    connect("pubsub-subscriber"),
+    waitFor("pubsub-subscriber", "received", { count: 20 }),
+  ],
   figures: history => {
     const cutAt = actionTime(history, "disconnect", "pubsub-subscriber")
     const backAt = actionTime(history, "connect", "pubsub-subscriber")
@@ -24,7 +31,8 @@ export default scenario({
     const lost = parseIds(stream?.lostIds ?? "")
     const sentAt = new Map(events(history, "pubsub-publisher", "sent").map(e => [e.seq as number, e.t]))
     // Lost only while cut off: sent between the cut (less what was on its way) and the first message after reconnecting.
-    const inside = (seq: number) => cutAt !== undefined && firstAfterBack !== undefined && sentAt.get(seq)! >= cutAt - IN_FLIGHT_MS && sentAt.get(seq)! <= firstAfterBack.t
+    const inside = (seq: number) =>
+      cutAt !== undefined && firstAfterBack !== undefined && sentAt.get(seq)! >= cutAt - IN_FLIGHT_MS && sentAt.get(seq)! <= firstAfterBack.t
     return {
       noticedAfterMs: noticed && cutAt !== undefined ? noticed.t - cutAt : null,
       recoveryMs: recoveryMs(history, { consumer: "pubsub-subscriber", from: backAt }),

@@ -20,15 +20,24 @@ export default scenario({
     const inWindow = (e: HistoryEvent) => (e.seq as number) >= Math.min(...seqs) && (e.seq as number) <= Math.max(...seqs)
     const got = fanOut(sentUpTo(history, "pubsub-publisher", Math.max(...seqs)), { producer: "pubsub-publisher", consumer: "pubsub-subscriber" })
     const bySize = Object.fromEntries(
-      SIZES.map(size => [size, { sent: count(history, "pubsub-publisher", "sent", e => e.payloadBytes === size && inWindow(e)), whole: count(history, "pubsub-subscriber", "received", e => e.payloadBytes === size) }]),
+      SIZES.map(size => [
+        size,
+        {
+          sent: count(history, "pubsub-publisher", "sent", e => e.payloadBytes === size && inWindow(e)),
+          whole: count(history, "pubsub-subscriber", "received", e => e.payloadBytes === size),
+        },
+      ]),
     )
     return { bySize, partial: count(history, "pubsub-subscriber", "bad-message"), lost: got?.lost ?? null, received: got?.received ?? null }
   },
   checks: f => [
-    ...SIZES.flatMap(size => [
-      [`${size} B: arrived whole, sent`, [f.bySize[size]!.whole, f.bySize[size]!.sent], same("whole = sent")],
-      [`${size} B: arrived whole`, f.bySize[size]!.whole, atLeast(1)],
-    ] as Check[]),
+    ...SIZES.flatMap(
+      size =>
+        [
+          [`${size} B: arrived whole, sent`, [f.bySize[size]!.whole, f.bySize[size]!.sent], same("whole = sent")],
+          [`${size} B: arrived whole`, f.bySize[size]!.whole, atLeast(1)],
+        ] as Check[],
+    ),
     ["partial messages", f.partial, equals(0)],
     ["lost once joined", f.lost, equals(0)],
   ],

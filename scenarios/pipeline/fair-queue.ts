@@ -27,7 +27,10 @@ export default scenario({
       fromVentilator2: loadBalanced(history, { producer: "pipeline-ventilator-2" })?.received ?? null,
       whileBoth: both.length,
       alternationRatio: both.length > 1 ? Math.round((alternations / (both.length - 1)) * 100) / 100 : 0,
-      first20: order.slice(0, 20).map(v => (v === "pipeline-ventilator" ? "1" : "2")).join(""),
+      first20: order
+        .slice(0, 20)
+        .map(v => (v === "pipeline-ventilator" ? "1" : "2"))
+        .join(""),
     }
   },
   checks: f => [

@@ -9,7 +9,12 @@ import type { History } from "../runner/history.js"
 
 const TASKS = 12
 // 2 tasks/s, 1.5 s of work each: the kill (a few hundred ms) lands mid-work.
-const work = (prefix: string) => ({ [`${prefix}_TASKS`]: String(TASKS), [`${prefix}_RATE`]: "2", [`${prefix}_WORK_MS_MIN`]: "1500", [`${prefix}_WORK_MS_MAX`]: "1500" })
+const work = (prefix: string) => ({
+  [`${prefix}_TASKS`]: String(TASKS),
+  [`${prefix}_RATE`]: "2",
+  [`${prefix}_WORK_MS_MIN`]: "1500",
+  [`${prefix}_WORK_MS_MAX`]: "1500",
+})
 
 const variants: Variant[] = [
   {
@@ -46,7 +51,9 @@ function figuresOf(history: History, { worker, sibling, sink, ventilator }: { wo
   // For every delivered task: a worker finished its work on it first.
   const doneAt = new Map<number, number>()
   for (const e of [...events(history, worker, "done"), ...events(history, sibling, "done")]) if (!doneAt.has(e.seq as number)) doneAt.set(e.seq as number, e.t)
-  const deliveredBeforeDone = events(history, sink, "delivered").filter(e => !(doneAt.get(e.seq as number)! <= e.t)).map(e => e.seq as number)
+  const deliveredBeforeDone = events(history, sink, "delivered")
+    .filter(e => !(doneAt.get(e.seq as number)! <= e.t))
+    .map(e => e.seq as number)
   return {
     taskInHand: inHand ?? null,
     killedWhileWorking: inHand !== undefined && doneBy(worker).length === 0,
@@ -68,8 +75,18 @@ export default scenario({
   note: "The kill is aimed from the worker's own log line (it took a task), not from a guess of time. A task counts as delivered only when its result reaches the sink, after a worker finished the work.",
   variants,
   figures: history => ({
-    plain: figuresOf(ofVariant(history, "plain"), { worker: "pipeline-worker-1", sibling: "pipeline-worker-2", sink: "pipeline-sink", ventilator: "pipeline-ventilator" }),
-    reliable: figuresOf(ofVariant(history, "reliable"), { worker: "reliable-pipeline-worker-1", sibling: "reliable-pipeline-worker-2", sink: "reliable-pipeline-sink", ventilator: "reliable-pipeline-ventilator" }),
+    plain: figuresOf(ofVariant(history, "plain"), {
+      worker: "pipeline-worker-1",
+      sibling: "pipeline-worker-2",
+      sink: "pipeline-sink",
+      ventilator: "pipeline-ventilator",
+    }),
+    reliable: figuresOf(ofVariant(history, "reliable"), {
+      worker: "reliable-pipeline-worker-1",
+      sibling: "reliable-pipeline-worker-2",
+      sink: "reliable-pipeline-sink",
+      ventilator: "reliable-pipeline-ventilator",
+    }),
   }),
   checks: f => [
     ["plain: killed while working on its task", f.plain.killedWhileWorking, isTrue],

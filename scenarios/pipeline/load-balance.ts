@@ -51,7 +51,17 @@ export default scenario({
       Object.entries(VARIANTS).map(([key, variant]) => {
         const tasks = loadBalanced(ofVariant(history, variant), { producer: "pipeline-ventilator" })
         const shares = tasks?.shares ?? {}
-        return [key, { sent: tasks?.sent ?? null, delivered: tasks?.received ?? null, lost: tasks?.lost ?? null, shares, sharesAddUpTo: Object.values(shares).reduce((a, b) => a + b, 0), spread: spread(shares) }]
+        return [
+          key,
+          {
+            sent: tasks?.sent ?? null,
+            delivered: tasks?.received ?? null,
+            lost: tasks?.lost ?? null,
+            shares,
+            sharesAddUpTo: Object.values(shares).reduce((a, b) => a + b, 0),
+            spread: spread(shares),
+          },
+        ]
       }),
     ),
   checks: f => [

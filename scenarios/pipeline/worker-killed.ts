@@ -7,7 +7,8 @@ const TASKS = 40
 
 export default scenario({
   name: "pipeline-worker-killed",
-  claim: "A worker killed mid-stream loses the tasks queued for it, listed by id; the sink names the same ids; nothing is duplicated; the other worker goes on.",
+  claim:
+    "A worker killed mid-stream loses the tasks queued for it, listed by id; the sink names the same ids; nothing is duplicated; the other worker goes on.",
   // Each worker gets 2 tasks/s and needs 0.6 s for one: always busy, with tasks queued.
   services: ["pipeline-sink", "pipeline-worker-1", "pipeline-worker-2", "pipeline-ventilator"],
   env: { PIPELINE_TASKS: String(TASKS), PIPELINE_RATE: "4", PIPELINE_WORK_MS_MIN: "600", PIPELINE_WORK_MS_MAX: "600", PIPELINE_LOSS_GRACE_MS: "3000" },

@@ -18,7 +18,8 @@ export default scenario({
   figures: history => {
     const killedAt = actionTime(history, "kill", "pipeline-worker-1") ?? 0
     const restartedAt = actionTime(history, "start", "pipeline-worker-1") ?? 0
-    const by = (worker: string, from: number, to = Number.POSITIVE_INFINITY) => count(history, "pipeline-sink", "delivered", e => e.worker === worker && e.t > from && e.t < to)
+    const by = (worker: string, from: number, to = Number.POSITIVE_INFINITY) =>
+      count(history, "pipeline-sink", "delivered", e => e.worker === worker && e.t > from && e.t < to)
     return {
       worker1BeforeKill: by("pipeline-worker-1", 0, killedAt),
       worker1AfterRestart: by("pipeline-worker-1", restartedAt),

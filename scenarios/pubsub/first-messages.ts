@@ -56,7 +56,10 @@ export default scenario({
   claim: "A subscriber started before its publisher receives every message from the first one.",
   note: "It does not: its subscription reaches the publisher after the first messages, which PUB drops for lack of a subscriber (the slow joiner). They are counted as sent before its join, not hidden because they came before the first message it saw. A subscriber whose subscription was in place before the first message and that was then cut off loses the first messages: counted as lost, by seq.",
   variants,
-  figures: history => ({ slowJoiner: figuresOf(history.filter(e => e.variant === "slow-joiner")), cutAfterJoin: figuresOf(history.filter(e => e.variant === "cut-after-join")) }),
+  figures: history => ({
+    slowJoiner: figuresOf(history.filter(e => e.variant === "slow-joiner")),
+    cutAfterJoin: figuresOf(history.filter(e => e.variant === "cut-after-join")),
+  }),
   checks: f => [
     ["slow joiner: first seq it received", f.slowJoiner.firstSeqReceived, atLeast(2)],
     ["slow joiner: sent before its subscription was in place", f.slowJoiner.stream?.beforeJoin ?? null, atLeast(1)],

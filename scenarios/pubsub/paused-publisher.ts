@@ -10,7 +10,8 @@ const HEARTBEAT_TIMEOUT_MS = 1500
 
 export default scenario({
   name: "pubsub-paused-publisher",
-  claim: "A paused publisher goes unnoticed without heartbeats; with ZMTP heartbeats the subscriber logs a disconnect within about the heartbeat timeout and recovers after unpause.",
+  claim:
+    "A paused publisher goes unnoticed without heartbeats; with ZMTP heartbeats the subscriber logs a disconnect within about the heartbeat timeout and recovers after unpause.",
   services: ["pubsub-publisher", PLAIN, HEARTBEAT],
   env: { PUBSUB_RATE: "20" },
   serviceEnv: { [HEARTBEAT]: { HEARTBEAT_INTERVAL_MS: "500", HEARTBEAT_TIMEOUT_MS: String(HEARTBEAT_TIMEOUT_MS) } },
@@ -28,7 +29,10 @@ export default scenario({
     const during = (t: number) => pausedAt !== undefined && unpausedAt !== undefined && t >= pausedAt && t <= unpausedAt
     const noticed = firstAfter(history, pausedAt, e => e.service === HEARTBEAT && e.event === "socket.disconnect")
     return {
-      withoutHeartbeats: { disconnectsWhilePaused: count(history, PLAIN, "socket.disconnect", e => during(e.t)), recoveryMs: recoveryMs(history, { consumer: PLAIN, from: unpausedAt }) },
+      withoutHeartbeats: {
+        disconnectsWhilePaused: count(history, PLAIN, "socket.disconnect", e => during(e.t)),
+        recoveryMs: recoveryMs(history, { consumer: PLAIN, from: unpausedAt }),
+      },
       withHeartbeats: {
         noticedAfterMs: noticed && pausedAt !== undefined ? noticed.t - pausedAt : null,
         recoveryMs: recoveryMs(history, { consumer: HEARTBEAT, from: unpausedAt }),

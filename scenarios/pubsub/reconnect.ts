@@ -34,7 +34,9 @@ export default scenario({
   claim: `Subscribers reconnect on their own when a killed publisher is started again (${RESTARTS} times in a row), and receive each new incarnation.`,
   services: ["pubsub-publisher", ...SUBSCRIBERS],
   env: { PUBSUB_RATE: "20" },
-  timeline: Array.from({ length: RESTARTS }, restartOnce).flat().concat(SUBSCRIBERS.map(s => waitFor(s, "received", { count: 5, from: "now" }))),
+  timeline: Array.from({ length: RESTARTS }, restartOnce)
+    .flat()
+    .concat(SUBSCRIBERS.map(s => waitFor(s, "received", { count: 5, from: "now" }))),
   figures: history => {
     const all = SUBSCRIBERS.flatMap(s => recoveries(history, s))
     const streams = account(history).filter((f): f is FanOutFigures => f.promise === "fan-out" && f.producer === "pubsub-publisher")

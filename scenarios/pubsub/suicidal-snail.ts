@@ -10,15 +10,22 @@ const MAX_LAG_MS = 1000
 
 export default scenario({
   name: "pubsub-suicidal-snail",
-  claim: "A subscriber that checks each message's age notices it has fallen behind and stops, saying so, before any message is lost; an equally slow plain subscriber loses messages and finds out only from the gaps.",
+  claim:
+    "A subscriber that checks each message's age notices it has fallen behind and stops, saying so, before any message is lost; an equally slow plain subscriber loses messages and finds out only from the gaps.",
   services: ["pubsub-publisher", "pubsub-subscriber", "pubsub-snail"],
   env: { PUBSUB_RATE: String(RATE), PUBSUB_PAYLOAD_BYTES: "16000", PUBSUB_PROCESS_MS: "20", SEND_HWM: "100", RECEIVE_HWM: "100", LOG_MESSAGES: "true" },
   serviceEnv: { "pubsub-snail": { PUBSUB_MAX_LAG_MS: String(MAX_LAG_MS) } },
-  timeline: [waitFor("pubsub-snail", "too-slow", { timeoutMs: 30_000 }), waitFor("pubsub-snail", "shutdown"), waitFor("pubsub-subscriber", "gap", { timeoutMs: 30_000 })],
+  timeline: [
+    waitFor("pubsub-snail", "too-slow", { timeoutMs: 30_000 }),
+    waitFor("pubsub-snail", "shutdown"),
+    waitFor("pubsub-subscriber", "gap", { timeoutMs: 30_000 }),
+  ],
   figures: history => {
     const tooSlow = events(history, "pubsub-snail", "too-slow")[0]
     // What the snail was sent up to the message that made it stop: had it lost any?
-    const snail = tooSlow ? fanOut(sentUpTo(history, "pubsub-publisher", tooSlow.seq as number), { producer: "pubsub-publisher", consumer: "pubsub-snail" }) : undefined
+    const snail = tooSlow
+      ? fanOut(sentUpTo(history, "pubsub-publisher", tooSlow.seq as number), { producer: "pubsub-publisher", consumer: "pubsub-snail" })
+      : undefined
     const firstGap = events(history, "pubsub-subscriber", "gap")[0]
     const start = events(history, "pubsub-snail", "received")[0]?.t ?? 0
     return {

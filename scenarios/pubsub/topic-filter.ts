@@ -9,7 +9,12 @@ export default scenario({
   note: 'True, but a subscription is a prefix match: the subscriber to "ticks" also receives topic "ticks-extra". Filtering happens on the publisher side (since ZMTP 3), so nothing of topic B even crosses the network.',
   services: ["pubsub-publisher", "pubsub-publisher-b", "pubsub-publisher-prefix", "pubsub-subscriber"],
   env: { PUBSUB_RATE: "20" },
-  serviceEnv: { "pubsub-subscriber": { PUBSUB_TOPIC: "ticks", PUBSUB_CONNECT: "tcp://pubsub-publisher:5556,tcp://pubsub-publisher-b:5556,tcp://pubsub-publisher-prefix:5556" } },
+  serviceEnv: {
+    "pubsub-subscriber": {
+      PUBSUB_TOPIC: "ticks",
+      PUBSUB_CONNECT: "tcp://pubsub-publisher:5556,tcp://pubsub-publisher-b:5556,tcp://pubsub-publisher-prefix:5556",
+    },
+  },
   extraServices: {
     "pubsub-publisher-b": { like: "pubsub-publisher", env: { PUBSUB_TOPIC: "other" } },
     "pubsub-publisher-prefix": { like: "pubsub-publisher", env: { PUBSUB_TOPIC: "ticks-extra" } },

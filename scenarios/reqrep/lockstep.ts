@@ -15,7 +15,12 @@ export default scenario({
     const steps = history.filter(e => e.service === "reqrep-client" && (e.event === "sent" || e.event === "received"))
     const replies = steps.filter(e => e.event === "received").map(e => (e.inReplyTo as { seq: number }).seq)
     // Lockstep: sent 1, reply to 1, sent 2, reply to 2, ... : never a send before the previous reply.
-    const sendBeforeReply = steps.filter((e, i) => e.event === "sent" && (e.seq as number) > 1 && !(steps[i - 1]?.event === "received" && (steps[i - 1]!.inReplyTo as { seq: number }).seq === (e.seq as number) - 1)).length
+    const sendBeforeReply = steps.filter(
+      (e, i) =>
+        e.event === "sent" &&
+        (e.seq as number) > 1 &&
+        !(steps[i - 1]?.event === "received" && (steps[i - 1]!.inReplyTo as { seq: number }).seq === (e.seq as number) - 1),
+    ).length
     const requests = requestReply(history, "reqrep-client")
     return {
       refused: events(history, "reqrep-client", "refused").map(e => e.code),

@@ -10,7 +10,8 @@ const RETRIES = 3
 
 export default scenario({
   name: "reqrep-server-killed",
-  claim: "A REQ client without a timeout is stuck for good after the server dies mid-request; a retrying client recovers once the server is back, and gives up cleanly after N retries while it stays down.",
+  claim:
+    "A REQ client without a timeout is stuck for good after the server dies mid-request; a retrying client recovers once the server is back, and gives up cleanly after N retries while it stays down.",
   note: "The naive client is stuck even though the server is back and reachable: its REQ socket waits for the one reply that died with the old server, and will not send anything else.",
   services: ["reqrep-server", NAIVE, RETRYING],
   // Each request holds the server for 1 s, so the kill lands on one in hand.
@@ -20,7 +21,18 @@ export default scenario({
   // both clients, 1 s each), or its retries pile up on a healthy server.
   // The Lazy Pirate's client, talking to the plain server (no heartbeats, no backoff).
   extraServices: {
-    [RETRYING]: { like: "lazy-pirate-client", env: { LAZY_PIRATE_CONNECT: "tcp://reqrep-server:5559", LAZY_PIRATE_INTERVAL_MS: "300", LAZY_PIRATE_TIMEOUT_MS: "3000", LAZY_PIRATE_RETRIES: String(RETRIES), LAZY_PIRATE_RETRY_BACKOFF_MS: "0", HEARTBEAT_INTERVAL_MS: "0", HEARTBEAT_TIMEOUT_MS: "0" } },
+    [RETRYING]: {
+      like: "lazy-pirate-client",
+      env: {
+        LAZY_PIRATE_CONNECT: "tcp://reqrep-server:5559",
+        LAZY_PIRATE_INTERVAL_MS: "300",
+        LAZY_PIRATE_TIMEOUT_MS: "3000",
+        LAZY_PIRATE_RETRIES: String(RETRIES),
+        LAZY_PIRATE_RETRY_BACKOFF_MS: "0",
+        HEARTBEAT_INTERVAL_MS: "0",
+        HEARTBEAT_TIMEOUT_MS: "0",
+      },
+    },
   },
   timeline: [
     waitFor(NAIVE, "received", { count: 2 }),

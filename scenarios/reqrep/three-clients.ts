@@ -22,7 +22,9 @@ export default scenario({
         foreignReplies: foreignReplies(history, client),
         servedByServer: count(history, "reqrep-server", "delivered", e => e.producer === client),
         // The server echoes the request's body ("request <n>"): the reply must carry the client's own n.
-        repliesMatchRequests: replies.length > 0 && replies.every(e => (e.inReplyTo as { seq: number }).seq === Number((e.body as { echo: { question: string } }).echo.question.split(" ").at(-1))),
+        repliesMatchRequests:
+          replies.length > 0 &&
+          replies.every(e => (e.inReplyTo as { seq: number }).seq === Number((e.body as { echo: { question: string } }).echo.question.split(" ").at(-1))),
       }
     }),
   checks: f =>

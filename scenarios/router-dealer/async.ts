@@ -8,7 +8,13 @@ export default scenario({
   claim: "Ten requests outstanding at once; replies come back out of order, are matched by id, and none is lost.",
   services: ["router-dealer-broker", "router-dealer-worker-1", "router-dealer-worker-2", "router-dealer-client"],
   // A burst of 10 every 2 s, each taking 50-400 ms on one of two workers.
-  env: { ROUTER_DEALER_BURST: "10", ROUTER_DEALER_RATE: "0.5", ROUTER_DEALER_WORK_MS_MIN: "50", ROUTER_DEALER_WORK_MS_MAX: "400", ROUTER_DEALER_TIMEOUT_MS: "5000" },
+  env: {
+    ROUTER_DEALER_BURST: "10",
+    ROUTER_DEALER_RATE: "0.5",
+    ROUTER_DEALER_WORK_MS_MIN: "50",
+    ROUTER_DEALER_WORK_MS_MAX: "400",
+    ROUTER_DEALER_TIMEOUT_MS: "5000",
+  },
   timeline: [waitFor("router-dealer-client", "received", { count: 40, from: "start" })],
   figures: history => {
     const replies = events(history, "router-dealer-client", "received")

@@ -22,14 +22,18 @@ export default scenario({
   figures: history => {
     const killedAt = actionTime(history, "kill", "router-dealer-worker-1") ?? 0
     const restartedAt = actionTime(history, "start", "router-dealer-worker-1") ?? 0
-    const timedOut = events(history, CLIENT, "timeout").map(e => e.id as number).sort((a, b) => a - b)
+    const timedOut = events(history, CLIENT, "timeout")
+      .map(e => e.id as number)
+      .sort((a, b) => a - b)
     // In flight on worker 1: taken by it before the kill, and its work never finished.
     const doneBy1 = new Set(events(history, "router-dealer-worker-1", "delivered").map(e => e.seq as number))
     const heldBy1 = events(history, "router-dealer-worker-1", "received", e => e.producer === CLIENT && e.t < killedAt)
       .map(e => e.seq as number)
       .filter(id => !doneBy1.has(id))
     // A request any worker took: the others, timed out, never reached a worker (lost on the way to the killed one).
-    const taken = new Set(["router-dealer-worker-1", "router-dealer-worker-2"].flatMap(w => events(history, w, "received", e => e.producer === CLIENT).map(e => e.seq as number)))
+    const taken = new Set(
+      ["router-dealer-worker-1", "router-dealer-worker-2"].flatMap(w => events(history, w, "received", e => e.producer === CLIENT).map(e => e.seq as number)),
+    )
     const requests = requestReply(history, CLIENT)
     return {
       timedOutIds: timedOut,

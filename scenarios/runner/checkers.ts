@@ -4,7 +4,16 @@
 // so a scenario can also check that the lab's live counts agree with what
 // really happened. Unit-tested on hand-made histories (test/unit/checkers.test.ts
 // and, scenario by scenario, test/unit/scenario-checks.test.ts).
-import { account, figuresKey, formatRanges, toRanges, type FanOutFigures, type LoadBalancedFigures, type RequestReplyFigures, type StreamFigures } from "../../shared/accounting.js"
+import {
+  account,
+  figuresKey,
+  formatRanges,
+  toRanges,
+  type FanOutFigures,
+  type LoadBalancedFigures,
+  type RequestReplyFigures,
+  type StreamFigures,
+} from "../../shared/accounting.js"
 import { RUNNER, type History, type HistoryEvent } from "./history.js"
 
 export { percentile } from "../../shared/accounting.js"
@@ -18,7 +27,10 @@ export function count(history: History, service: string, event: string, where?: 
 }
 
 /** One consumer's figures of a fan-out stream (the publisher's topic, by default "ticks"). */
-export function fanOut(history: History, { producer, consumer, stream = "ticks" }: { producer: string; consumer: string; stream?: string }): FanOutFigures | undefined {
+export function fanOut(
+  history: History,
+  { producer, consumer, stream = "ticks" }: { producer: string; consumer: string; stream?: string },
+): FanOutFigures | undefined {
   return account(history).find((f): f is FanOutFigures => f.promise === "fan-out" && f.producer === producer && f.stream === stream && f.consumer === consumer)
 }
 
@@ -38,7 +50,8 @@ export function sentUpTo(history: History, producer: string, lastSeq: number): H
 }
 
 /** The numbers of ranges like [{from: 3, to: 5}], one by one. */
-export const idsOf = (ranges: Array<{ from: number; to: number }>): number[] => ranges.flatMap(r => Array.from({ length: r.to - r.from + 1 }, (_, i) => r.from + i))
+export const idsOf = (ranges: Array<{ from: number; to: number }>): number[] =>
+  ranges.flatMap(r => Array.from({ length: r.to - r.from + 1 }, (_, i) => r.from + i))
 
 /** The seqs a consumer's `gap` lines name, sorted (what the lab itself said was lost). */
 export function gapsLogged(history: History, consumer: string, where: (e: HistoryEvent) => boolean = () => true): number[] {
@@ -66,7 +79,10 @@ export function firstAfter(history: History, after: number | undefined, where: (
 
 /** Replies a client got that answer somebody else's request, plus those it could not match at all. */
 export function foreignReplies(history: History, client: string): number {
-  return count(history, client, "received", e => (e.inReplyTo as { producer?: string } | undefined)?.producer !== client) + count(history, client, "unexpected-reply")
+  return (
+    count(history, client, "received", e => (e.inReplyTo as { producer?: string } | undefined)?.producer !== client) +
+    count(history, client, "unexpected-reply")
+  )
 }
 
 /** Events per second between the first and the last of them. */

@@ -85,7 +85,11 @@ export const parallel = (...actions: Action[]): Action => ({ kind: "parallel", a
 /** Runs a one-shot container of a (tools) service; its log lines join the history. */
 export const run = (service: string, ...args: string[]): Action => ({ kind: "run", service, args })
 /** Runs a command inside a service's container; the command may depend on the events so far (a pid). */
-export const exec = (service: string, command: string[] | ((history: History) => string[])): Action => ({ kind: "exec", service, command: typeof command === "function" ? command : () => command })
+export const exec = (service: string, command: string[] | ((history: History) => string[])): Action => ({
+  kind: "exec",
+  service,
+  command: typeof command === "function" ? command : () => command,
+})
 /** Records the service's current address on the project network in the history (event `address`). */
 export const recordAddress = (service: string): Action => ({ kind: "address", service })
 
@@ -98,23 +102,41 @@ export const recordAddress = (service: string): Action => ({ kind: "address", se
 export function waitFor(
   service: string,
   event: string,
-  { where = () => true, count = 1, timeoutMs = 15_000, from = "action" }: { where?: (e: HistoryEvent) => boolean; count?: number; timeoutMs?: number; from?: WaitOrigin } = {},
+  {
+    where = () => true,
+    count = 1,
+    timeoutMs = 15_000,
+    from = "action",
+  }: { where?: (e: HistoryEvent) => boolean; count?: number; timeoutMs?: number; from?: WaitOrigin } = {},
 ): Action {
   const origin = from === "start" ? " (since the start)" : from === "now" ? " (a new one)" : ""
-  return { kind: "wait", description: `${count > 1 ? `${count} × ` : ""}${service} ${event}${origin}`, where: e => e.service === service && e.event === event && where(e), count, timeoutMs, from }
+  return {
+    kind: "wait",
+    description: `${count > 1 ? `${count} × ` : ""}${service} ${event}${origin}`,
+    where: e => e.service === service && e.event === event && where(e),
+    count,
+    timeoutMs,
+    from,
+  }
 }
 
 // --- expectations -------------------------------------------------------------
 
 const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : Number.NaN)
 
-export const equals = (expected: unknown): Expectation => ({ text: JSON.stringify(expected), test: value => JSON.stringify(value) === JSON.stringify(expected) })
+export const equals = (expected: unknown): Expectation => ({
+  text: JSON.stringify(expected),
+  test: value => JSON.stringify(value) === JSON.stringify(expected),
+})
 export const atLeast = (min: number): Expectation => ({ text: `≥ ${min}`, test: value => num(value) >= min })
 export const atMost = (max: number): Expectation => ({ text: `≤ ${max}`, test: value => num(value) <= max })
 export const below = (max: number): Expectation => ({ text: `< ${max}`, test: value => num(value) < max })
 export const between = (min: number, max: number): Expectation => ({ text: `${min} to ${max}`, test: value => num(value) >= min && num(value) <= max })
 /** For a pair [a, b] that must be equal; `text` says what they are ("received = sent"). */
-export const same = (text: string): Expectation => ({ text, test: value => Array.isArray(value) && value.length === 2 && JSON.stringify(value[0]) === JSON.stringify(value[1]) })
+export const same = (text: string): Expectation => ({
+  text,
+  test: value => Array.isArray(value) && value.length === 2 && JSON.stringify(value[0]) === JSON.stringify(value[1]),
+})
 /** For [what the lab logged, what the history shows]: the lab's own count must agree. */
 export const agree: Expectation = same("logged = counted")
 /** A figure that is reported, not judged (the naive variant's losses). */

@@ -50,7 +50,7 @@ export function reportMarkdown(scenario: Scenario, result: RunResult): string {
     "",
     "## Streams",
     "",
-    "Every stream of the run, judged by its pattern's promise, counted from the history (see the README, \"What a figure means\").",
+    'Every stream of the run, judged by its pattern\'s promise, counted from the history (see the README, "What a figure means").',
     "",
     ...streamLines(result),
     "",
@@ -65,7 +65,10 @@ export function reportMarkdown(scenario: Scenario, result: RunResult): string {
     ...scenario.variants.flatMap(variant => [
       ...(scenario.variants.length > 1 ? [`Variant **${variant.name}**:`, ""] : []),
       `1. start ${variant.services.join(", ")}`,
-      ...variant.timeline.map(action => `1. ${action.kind === "wait" ? `wait for ${action.description}` : action.kind === "sleep" ? `sleep ${action.ms} ms` : `${action.kind} ${"service" in action ? action.service : "services" in action ? action.services.join(", ") : ""}`}`),
+      ...variant.timeline.map(
+        action =>
+          `1. ${action.kind === "wait" ? `wait for ${action.description}` : action.kind === "sleep" ? `sleep ${action.ms} ms` : `${action.kind} ${"service" in action ? action.service : "services" in action ? action.services.join(", ") : ""}`}`,
+      ),
       "",
     ]),
     "## Commands run",

@@ -102,10 +102,12 @@ async function drain(project: ComposeProject, variant: string): Promise<number> 
   const started = Date.now()
   let quietSince = started
   while (Date.now() - started < DRAIN_MAX_MS) {
-    const arrived = await project.logs.waitFor("an arrival", r => ARRIVALS.has(r.event), DRAIN_STEP_MS, { after: project.logs.mark }).then(
-      () => true,
-      () => false,
-    )
+    const arrived = await project.logs
+      .waitFor("an arrival", r => ARRIVALS.has(r.event), DRAIN_STEP_MS, { after: project.logs.mark })
+      .then(
+        () => true,
+        () => false,
+      )
     if (arrived) quietSince = Date.now()
     else if (Date.now() - quietSince >= QUIET_MS || nothingMissing(project.logs.records, variant)) break
   }
@@ -189,7 +191,10 @@ async function perform(project: ComposeProject, action: Action, variant: string,
 
 async function runVariant(scenario: Scenario, variant: Variant, history: History, commands: string[], { print }: RunOptions): Promise<void> {
   const label = scenario.variants.length > 1 ? `${scenario.name}/${variant.name}` : scenario.name
-  const name = `zmqlab-sc-${scenario.name}-${variant.name}`.toLowerCase().replace(/[^a-z0-9_-]/g, "-").slice(0, 60)
+  const name = `zmqlab-sc-${scenario.name}-${variant.name}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, "-")
+    .slice(0, 60)
   const echo = (command: string) => {
     commands.push(command)
     print(`    $ ${command}`)
@@ -223,7 +228,8 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
       await perform(project, action, variant.name, origin, note, startedAt)
       if (action.kind === "up") for (const service of action.services) started.add(service)
       if (action.kind === "scale") started.add(action.service)
-      if (actsOnSystem(action) && action.kind !== "parallel") note("action", { action: action.kind, target: target(action), startedAt: begun, ...(action.kind === "kill" ? { signal: action.signal } : {}) })
+      if (actsOnSystem(action) && action.kind !== "parallel")
+        note("action", { action: action.kind, target: target(action), startedAt: begun, ...(action.kind === "kill" ? { signal: action.signal } : {}) })
     }
     // The producers stop first; what they sent is let arrive (the drain); then
     // the rest stop in the given order, each writing its final stats line. So
@@ -261,7 +267,10 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
  * its checks and its verdict, from a history. PASS needs at least one check
  * and every check passing.
  */
-export function judge(scenario: Scenario, history: History): { figures: Record<string, unknown>; checks: CheckResult[]; verdict: "PASS" | "FAIL"; error?: string } {
+export function judge(
+  scenario: Scenario,
+  history: History,
+): { figures: Record<string, unknown>; checks: CheckResult[]; verdict: "PASS" | "FAIL"; error?: string } {
   let figures: Record<string, unknown> = {}
   const checks: CheckResult[] = []
   try {
@@ -297,7 +306,19 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     error ??= `artifacts failed: ${String(failure)}`
   }
   const verdict = error === undefined && judged.verdict === "PASS" ? "PASS" : "FAIL"
-  const result: RunResult = { ...(artifacts ? { artifacts } : {}), scenario: scenario.name, claim: scenario.claim, note: scenario.note, verdict, checks, figures, commands, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), ...(error ? { error } : {}) }
+  const result: RunResult = {
+    ...(artifacts ? { artifacts } : {}),
+    scenario: scenario.name,
+    claim: scenario.claim,
+    note: scenario.note,
+    verdict,
+    checks,
+    figures,
+    commands,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    ...(error ? { error } : {}),
+  }
   return { result, history }
 }
 

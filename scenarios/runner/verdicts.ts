@@ -16,7 +16,7 @@ const HEADER = [
   "Delivered: reached the application after the work (a task's result at the sink; a request answered, its work done by a",
   "server; a change in the subscriber's copy, applied or in a loaded snapshot). Lost: never delivered. Acknowledged but",
   "lost: acknowledged to the producer (a sink's ack, a reply) although the work was never done. Resends and retries of one",
-  "message count once; a redelivery dropped by deduplication is \"absorbed\".",
+  'message count once; a redelivery dropped by deduplication is "absorbed".',
   "",
   "| pattern | seed: faults in real time | naive | reliable | longest outage naive / reliable | verdict |",
   "|---|---|---|---|---|---|",

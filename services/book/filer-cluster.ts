@@ -32,7 +32,10 @@ if (cluster.isPrimary) {
     if (service.stopping) return
     counts.respawned += 1
     const replacement = cluster.fork()
-    log.info("worker-respawn", `forked worker ${replacement.process.pid} to replace ${worker.process.pid}`, { worker: replacement.process.pid, replaces: worker.process.pid })
+    log.info("worker-respawn", `forked worker ${replacement.process.pid} to replace ${worker.process.pid}`, {
+      worker: replacement.process.pid,
+      replaces: worker.process.pid,
+    })
   })
   service.onStop(async () => {
     // Workers get SIGTERM too and close their sockets; wait (bounded by the

@@ -16,7 +16,12 @@ const { config, log } = service
 const REQUESTS = 5
 const producer = service.producer("requests", "request-reply")
 const inbox = new Inbox(service)
-const requester = connectSocket(service, new Dealer({ ...socketOptions(config, "both"), receiveTimeout: config.BOOK_REQ_TIMEOUT_MS }), config.BOOK_FILER_CONNECT, "dealer")
+const requester = connectSocket(
+  service,
+  new Dealer({ ...socketOptions(config, "both"), receiveTimeout: config.BOOK_REQ_TIMEOUT_MS }),
+  config.BOOK_FILER_CONNECT,
+  "dealer",
+)
 
 const started = Date.now()
 for (let n = 1; n <= REQUESTS; n++) {
@@ -30,7 +35,15 @@ try {
     const decoded = inbox.open(rest, { frames: 1 })
     if (!decoded.ok) continue
     const { producer: from, incarnation, seq, inReplyTo, body } = decoded.envelope
-    log.info("received", `reply ${n} answers request ${inReplyTo?.seq} after ${Date.now() - started} ms`, { producer: from, incarnation, seq, order: n, inReplyTo, afterMs: Date.now() - started, pid: (body as { pid?: number }).pid })
+    log.info("received", `reply ${n} answers request ${inReplyTo?.seq} after ${Date.now() - started} ms`, {
+      producer: from,
+      incarnation,
+      seq,
+      order: n,
+      inReplyTo,
+      afterMs: Date.now() - started,
+      pid: (body as { pid?: number }).pid,
+    })
   }
 } catch (error) {
   if (!isTimeoutError(error)) throw error

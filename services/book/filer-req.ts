@@ -16,11 +16,20 @@ const [first = "target.txt", second] = process.argv.slice(2)
 const raw = first === "--raw"
 const producer = service.producer("requests", "request-reply")
 const inbox = new Inbox(service)
-const requester = connectSocket(service, new Request({ ...socketOptions(config, "both"), receiveTimeout: config.BOOK_REQ_TIMEOUT_MS }), config.BOOK_FILER_CONNECT, "req")
+const requester = connectSocket(
+  service,
+  new Request({ ...socketOptions(config, "both"), receiveTimeout: config.BOOK_REQ_TIMEOUT_MS }),
+  config.BOOK_FILER_CONNECT,
+  "req",
+)
 
 const request = raw ? Buffer.from(second ?? "") : encodeEnvelope(producer.next({ path: first }))
 await requester.send(request)
-log.info("sent", raw ? `sent raw bytes ${JSON.stringify(second ?? "")}` : `asked for ${first}`, raw ? { raw: second ?? "" } : { stream: "requests", seq: 1, incarnation: producer.incarnation, path: first })
+log.info(
+  "sent",
+  raw ? `sent raw bytes ${JSON.stringify(second ?? "")}` : `asked for ${first}`,
+  raw ? { raw: second ?? "" } : { stream: "requests", seq: 1, incarnation: producer.incarnation, path: first },
+)
 try {
   const decoded = inbox.open(await requester.receive(), { frames: 1 })
   if (decoded.ok) {

@@ -18,7 +18,18 @@ import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
 import { bindSocket, connectSocket, eachMessage, SendQueue, socketOptions } from "../../shared/sockets.js"
 
-const service = startService("book", pick("BOOK_PUSH_JOBS_ENDPOINT", "BOOK_PUSH_RESULTS_ENDPOINT", "BOOK_PUSH_WORKERS", "BOOK_PUSH_JOBS", "BOOK_PUSH_WAIT_FOR_READY", "BOOK_PUSH_JOB_MS", "BOOK_PUSH_CONCURRENCY"))
+const service = startService(
+  "book",
+  pick(
+    "BOOK_PUSH_JOBS_ENDPOINT",
+    "BOOK_PUSH_RESULTS_ENDPOINT",
+    "BOOK_PUSH_WORKERS",
+    "BOOK_PUSH_JOBS",
+    "BOOK_PUSH_WAIT_FOR_READY",
+    "BOOK_PUSH_JOB_MS",
+    "BOOK_PUSH_CONCURRENCY",
+  ),
+)
 const { config, log } = service
 
 interface Message {
@@ -47,7 +58,9 @@ if (cluster.isPrimary) {
   service.onStop(() => {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM")
   })
-  cluster.on("exit", (worker, code, signal) => log.warn("worker-exit", `worker ${worker.process.pid} exited (${signal ?? `code ${code}`})`, { worker: worker.process.pid }))
+  cluster.on("exit", (worker, code, signal) =>
+    log.warn("worker-exit", `worker ${worker.process.pid} exited (${signal ?? `code ${code}`})`, { worker: worker.process.pid }),
+  )
 
   let allReady: () => void = () => {}
   const everyoneReady = new Promise<void>(resolve => (allReady = resolve))
@@ -65,7 +78,14 @@ if (cluster.isPrimary) {
       const ref = { producer: service.name, incarnation: body.incarnation, stream: JOBS }
       inbox.track(ref, body.job!)
       log.info("delivered", `job ${body.job} done by worker ${body.pid}`, { ...ref, seq: body.job, job: body.job, worker: body.pid })
-      if (done === config.BOOK_PUSH_JOBS) log.info("summary", `all ${done} jobs done: ${Object.entries(perWorker).map(([pid, n]) => `${pid}: ${n}`).join(", ")}`, { jobs: done, perWorker })
+      if (done === config.BOOK_PUSH_JOBS)
+        log.info(
+          "summary",
+          `all ${done} jobs done: ${Object.entries(perWorker)
+            .map(([pid, n]) => `${pid}: ${n}`)
+            .join(", ")}`,
+          { jobs: done, perWorker },
+        )
     } else {
       inbox.reject('body must be {"type":"ready"|"result","pid":number}', { producer: decoded.envelope.producer })
     }
@@ -107,7 +127,13 @@ if (cluster.isPrimary) {
     const { job } = decoded.envelope.body as Message
     // A share of the master's jobs: the other workers' numbers are not missing here.
     taken += 1
-    log.info("received", `job ${job}`, { producer: decoded.envelope.producer, incarnation: decoded.envelope.incarnation, stream: JOBS, seq: decoded.envelope.seq, job })
+    log.info("received", `job ${job}`, {
+      producer: decoded.envelope.producer,
+      incarnation: decoded.envelope.incarnation,
+      stream: JOBS,
+      seq: decoded.envelope.seq,
+      job,
+    })
     await slot()
     void (async () => {
       await service.pause(config.BOOK_PUSH_JOB_MS)

@@ -22,9 +22,16 @@ const TOPIC = "changed"
 const producer = service.producer(TOPIC, "fan-out")
 const inbox = new Inbox(service)
 const socket = await bindSocket(service, new XPublisher(socketOptions(config, "both")), config.BOOK_WATCHER_BIND, "pub")
-const publishing = new Publishing(service, socket, inbox, () => [{ stream: TOPIC, topic: TOPIC, incarnation: producer.incarnation, afterSeq: producer.lastSeq }])
+const publishing = new Publishing(service, socket, inbox, () => [
+  { stream: TOPIC, topic: TOPIC, incarnation: producer.incarnation, afterSeq: producer.lastSeq },
+])
 void publishing.run()
-service.reportStats(() => ({ sent: producer.lastSeq, incarnation: producer.incarnation, subscriptions: publishing.subscriptions, badMessages: inbox.badMessages }))
+service.reportStats(() => ({
+  sent: producer.lastSeq,
+  incarnation: producer.incarnation,
+  subscriptions: publishing.subscriptions,
+  badMessages: inbox.badMessages,
+}))
 
 let pending: NodeJS.Timeout | undefined
 const watcher = watch(config.BOOK_WATCH_FILE, () => {

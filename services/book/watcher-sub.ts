@@ -26,7 +26,8 @@ await eachMessage(service, subscriber, frames => {
   const topic = frames[0]!.toString("utf8")
   if (takeWelcome(service, inbox, topic, envelope)) return
   const { file, timestamp } = envelope.body as { file?: unknown; timestamp?: unknown }
-  if (typeof file !== "string" || typeof timestamp !== "number") return inbox.reject('body must be {"type":"changed","file":string,"timestamp":number}', { producer: envelope.producer, seq: envelope.seq })
+  if (typeof file !== "string" || typeof timestamp !== "number")
+    return inbox.reject('body must be {"type":"changed","file":string,"timestamp":number}', { producer: envelope.producer, seq: envelope.seq })
   const ref = { producer: envelope.producer, incarnation: envelope.incarnation, stream: envelope.stream ?? topic }
   inbox.track(ref, envelope.seq)
   // Always printed: this line is the program's whole output.

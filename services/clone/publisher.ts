@@ -23,7 +23,10 @@ import { startService } from "../../shared/service.js"
 import { bindSocket, eachMessage, socketOptions } from "../../shared/sockets.js"
 import { Store, UPDATES, type Update } from "./store.js"
 
-const service = startService("clone", pick("CLONE_BIND", "CLONE_SNAPSHOT_BIND", "CLONE_TOPIC", "CLONE_RATE", "CLONE_KEYS", "CLONE_UPDATES", "CLONE_HEARTBEAT_MS", "CLONE_JOURNAL"))
+const service = startService(
+  "clone",
+  pick("CLONE_BIND", "CLONE_SNAPSHOT_BIND", "CLONE_TOPIC", "CLONE_RATE", "CLONE_KEYS", "CLONE_UPDATES", "CLONE_HEARTBEAT_MS", "CLONE_JOURNAL"),
+)
 const { config, log } = service
 
 const journal = new Journal<Update | { epoch: string }>(config.CLONE_JOURNAL)
@@ -35,7 +38,12 @@ if (epoch === undefined) {
 }
 const store = new Store()
 for (const update of entries) if (!("epoch" in update)) store.set(update)
-log.info("store", `${store.size} key(s) at version ${store.version} restored from the journal`, { version: store.version, keys: store.size, digest: store.digest(), epoch })
+log.info("store", `${store.size} key(s) at version ${store.version} restored from the journal`, {
+  version: store.version,
+  keys: store.size,
+  digest: store.digest(),
+  epoch,
+})
 
 service.declare(UPDATES, "fan-out", { incarnation: epoch })
 const updates = service.producer("update-sends")
@@ -48,7 +56,14 @@ const publishing = new Publishing(service, socket, inbox, () => [{ stream: UPDAT
 void publishing.run()
 const snapshots = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.CLONE_SNAPSHOT_BIND, "snapshot")
 const counts = { snapshotsServed: 0 }
-service.reportStats(() => ({ version: store.version, keys: store.size, sent: updates.lastSeq, ...counts, subscriptions: publishing.subscriptions, badMessages: inbox.badMessages }))
+service.reportStats(() => ({
+  version: store.version,
+  keys: store.size,
+  sent: updates.lastSeq,
+  ...counts,
+  subscriptions: publishing.subscriptions,
+  badMessages: inbox.badMessages,
+}))
 
 const finished = () => (config.CLONE_UPDATES > 0 && store.version >= config.CLONE_UPDATES) || pastDeadline(service)
 let announcedDone = false
@@ -59,7 +74,11 @@ const beat = setInterval(() => {
   if (finished() && !announcedDone) {
     announcedDone = true
     // The publisher's final state, which every subscriber's must equal.
-    log.info("done", `all ${store.version} changes made: store at version ${store.version}, digest ${store.digest()}`, { version: store.version, digest: store.digest(), values: store.values() })
+    log.info("done", `all ${store.version} changes made: store at version ${store.version}, digest ${store.digest()}`, {
+      version: store.version,
+      digest: store.digest(),
+      values: store.values(),
+    })
   }
 }, config.CLONE_HEARTBEAT_MS)
 service.onStop(() => clearInterval(beat))
@@ -76,13 +95,20 @@ void eachMessage(service, snapshots, async ([identity, ...rest]) => {
   try {
     await reply({ kind: "snapshot", epoch, ...snapshot })
     counts.snapshotsServed += 1
-    log.info("snapshot-served", `snapshot at version ${snapshot.version} (${store.size} keys) to ${decoded.envelope.producer}`, { version: snapshot.version, keys: store.size, to: decoded.envelope.producer })
+    log.info("snapshot-served", `snapshot at version ${snapshot.version} (${store.size} keys) to ${decoded.envelope.producer}`, {
+      version: snapshot.version,
+      keys: store.size,
+      to: decoded.envelope.producer,
+    })
   } catch (error) {
     log.warn("unroutable", `snapshot for ${decoded.envelope.producer} dropped: ${String(error)}`, { to: decoded.envelope.producer })
   }
 })
 
-log.info("publishing", `changing ${config.CLONE_KEYS} keys at ${config.CLONE_RATE}/s on topic "${config.CLONE_TOPIC}"`, { rate: config.CLONE_RATE, keys: config.CLONE_KEYS })
+log.info("publishing", `changing ${config.CLONE_KEYS} keys at ${config.CLONE_RATE}/s on topic "${config.CLONE_TOPIC}"`, {
+  rate: config.CLONE_RATE,
+  keys: config.CLONE_KEYS,
+})
 for await (const _ of ticks(service, config.CLONE_RATE)) {
   if (finished()) break
   const key = `key-${String(Math.floor(Math.random() * config.CLONE_KEYS)).padStart(3, "0")}`
@@ -91,7 +117,13 @@ for await (const _ of ticks(service, config.CLONE_RATE)) {
   // is never forgotten by a restart, nor missing from the log (a kill between
   // the two steps leaves a change made but not sent, which snapshots carry).
   journal.append(update)
-  service.message("sent", `${update.key} = ${update.value} (version ${update.version})`, { stream: UPDATES, incarnation: epoch, seq: update.version, version: update.version, key: update.key })
+  service.message("sent", `${update.key} = ${update.value} (version ${update.version})`, {
+    stream: UPDATES,
+    incarnation: epoch,
+    seq: update.version,
+    version: update.version,
+    key: update.key,
+  })
   // Versioned and queued in one step (no await between): see shared/fanout.ts.
   await publishing.publish([topic, encodeEnvelope(updates.next({ kind: "update", epoch, ...update }))])
 }

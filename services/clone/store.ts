@@ -3,7 +3,7 @@
 // across its restarts). The publisher's Store makes updates; a subscriber's
 // Replica applies them and decides when it must ask for a snapshot.
 // Pure: no sockets, no clock, so both are tested on hand-made sequences.
-import { createHash } from "node:crypto"
+import { digestOf } from "../../shared/keyvalue.js"
 
 /** The stream the publisher's versions number. */
 export const UPDATES = "updates"
@@ -54,20 +54,6 @@ export class Store {
   values(): Record<string, string> {
     return Object.fromEntries([...this.map].sort(([a], [b]) => a.localeCompare(b)).map(([key, entry]) => [key, entry.value]))
   }
-}
-
-/** Pure: the fingerprint of a key -> value map, whatever its key order. */
-export function digestOf(values: Record<string, string>): string {
-  const ordered = Object.keys(values)
-    .sort()
-    .map(key => [key, values[key]])
-  return createHash("sha256").update(JSON.stringify(ordered)).digest("hex").slice(0, 16)
-}
-
-/** Pure: the keys whose values differ between two maps (missing on one side counts). */
-export function differingKeys(a: Record<string, string>, b: Record<string, string>): string[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)])
-  return [...keys].filter(key => a[key] !== b[key]).sort()
 }
 
 export type Outcome =

@@ -41,7 +41,13 @@ service.onStop(() => clearInterval(expiry))
 function applied(update: Update): void {
   counts.applied += 1
   if (!publisher) return
-  service.message("delivered", `${update.key} = ${update.value} (version ${update.version}) applied`, { producer: publisher.name, incarnation: publisher.epoch, stream: UPDATES, seq: update.version, key: update.key })
+  service.message("delivered", `${update.key} = ${update.value} (version ${update.version}) applied`, {
+    producer: publisher.name,
+    incarnation: publisher.epoch,
+    stream: UPDATES,
+    seq: update.version,
+    key: update.key,
+  })
 }
 
 /** Logs the copy's state (on each heartbeat that finds it changed): the checkers compare the last one with the publisher's. */
@@ -51,7 +57,14 @@ function logState(publisherVersion: number, publisherDone: boolean): void {
   const line = `${replica.version}/${digest}/${publisherDone}`
   if (line === lastLogged) return
   lastLogged = line
-  log.info("state", `copy at version ${replica.version} (publisher at ${publisherVersion}), digest ${digest}`, { version: replica.version, publisherVersion, digest, keys: replica.size, publisherDone, values: replica.values() })
+  log.info("state", `copy at version ${replica.version} (publisher at ${publisherVersion}), digest ${digest}`, {
+    version: replica.version,
+    publisherVersion,
+    digest,
+    keys: replica.size,
+    publisherDone,
+    values: replica.values(),
+  })
 }
 
 // --- snapshots (the reliable subscriber only) --------------------------------
@@ -74,25 +87,34 @@ async function snapshotLoop(): Promise<void> {
       continue
     }
     wanted = false
-    const socket = connectSocket(service, new Dealer({ ...socketOptions(config, "both"), receiveTimeout: config.CLONE_SNAPSHOT_TIMEOUT_MS }), config.CLONE_SNAPSHOT_CONNECT, "snapshot")
+    const socket = connectSocket(
+      service,
+      new Dealer({ ...socketOptions(config, "both"), receiveTimeout: config.CLONE_SNAPSHOT_TIMEOUT_MS }),
+      config.CLONE_SNAPSHOT_CONNECT,
+      "snapshot",
+    )
     try {
       await socket.send(encodeEnvelope(producer.next({ snapshot: config.CLONE_TOPIC })))
       const decoded = inbox.open(await socket.receive(), { frames: 1 })
       const body = decoded.ok ? (decoded.envelope.body as Partial<Snapshot> & { kind?: string; epoch?: string }) : undefined
       if (!body || body.kind !== "snapshot" || !Number.isSafeInteger(body.version) || typeof body.entries !== "object" || body.entries === null) {
-        if (decoded.ok) inbox.reject("a snapshot reply must be {kind: \"snapshot\", version, entries}")
+        if (decoded.ok) inbox.reject('a snapshot reply must be {kind: "snapshot", version, entries}')
         wanted = true
       } else {
         counts.snapshots += 1
         const loaded = replica.load(body as Snapshot)
-        log.info("snapshot", `snapshot at version ${body.version} (${replica.size} keys), then ${loaded.applied.length} buffered update(s): at version ${replica.version}`, {
-          producer: decoded.ok ? decoded.envelope.producer : undefined,
-          incarnation: body.epoch,
-          snapshotVersion: body.version,
-          applied: loaded.applied.length,
-          version: replica.version,
-          keys: replica.size,
-        })
+        log.info(
+          "snapshot",
+          `snapshot at version ${body.version} (${replica.size} keys), then ${loaded.applied.length} buffered update(s): at version ${replica.version}`,
+          {
+            producer: decoded.ok ? decoded.envelope.producer : undefined,
+            incarnation: body.epoch,
+            snapshotVersion: body.version,
+            applied: loaded.applied.length,
+            version: replica.version,
+            keys: replica.size,
+          },
+        )
         loaded.applied.forEach(applied)
         const outcome = loaded.outcome
         if (outcome === "gap") requestSnapshot("the buffered updates do not continue the snapshot")
@@ -101,7 +123,9 @@ async function snapshotLoop(): Promise<void> {
       if (service.stopping || isClosedError(socket, error)) break
       if (!isTimeoutError(error)) throw error
       counts.snapshotTimeouts += 1
-      log.warn("snapshot-timeout", `no snapshot within ${config.CLONE_SNAPSHOT_TIMEOUT_MS} ms: asking again on a new socket`, { timeoutMs: config.CLONE_SNAPSHOT_TIMEOUT_MS })
+      log.warn("snapshot-timeout", `no snapshot within ${config.CLONE_SNAPSHOT_TIMEOUT_MS} ms: asking again on a new socket`, {
+        timeoutMs: config.CLONE_SNAPSHOT_TIMEOUT_MS,
+      })
       wanted = true
     } finally {
       socket.close()
@@ -133,8 +157,16 @@ await eachMessage(service, subscriber, ([topic, ...rest]) => {
     logState(version, body.done === true)
     return
   }
-  if (body.kind !== "update" || typeof body.key !== "string" || typeof body.value !== "string" || !Number.isSafeInteger(body.version) || typeof body.epoch !== "string") {
-    return inbox.reject("an update must be {kind: \"update\", key, value, version, epoch} or {kind: \"heartbeat\", version}", { producer: decoded.envelope.producer })
+  if (
+    body.kind !== "update" ||
+    typeof body.key !== "string" ||
+    typeof body.value !== "string" ||
+    !Number.isSafeInteger(body.version) ||
+    typeof body.epoch !== "string"
+  ) {
+    return inbox.reject('an update must be {kind: "update", key, value, version, epoch} or {kind: "heartbeat", version}', {
+      producer: decoded.envelope.producer,
+    })
   }
   const update = { key: body.key, value: body.value, version: body.version as number }
   publisher = { name: decoded.envelope.producer, epoch: body.epoch }
@@ -142,7 +174,13 @@ await eachMessage(service, subscriber, ([topic, ...rest]) => {
   inbox.track(ref, update.version)
   const from = replica.version
   const outcome = replica.update(update)
-  service.message("received", `${update.key} = ${update.value} (version ${update.version}): ${outcome}`, { ...ref, seq: update.version, version: update.version, key: update.key, outcome })
+  service.message("received", `${update.key} = ${update.value} (version ${update.version}): ${outcome}`, {
+    ...ref,
+    seq: update.version,
+    version: update.version,
+    key: update.key,
+    outcome,
+  })
   if (outcome === "applied") {
     applied(update)
   } else if (outcome === "stale") {

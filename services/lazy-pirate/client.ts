@@ -9,7 +9,18 @@ import { pick } from "../../shared/config.js"
 import { runRequester } from "../../shared/requester.js"
 import { startService } from "../../shared/service.js"
 
-const service = startService("lazy-pirate", pick("LAZY_PIRATE_CONNECT", "LAZY_PIRATE_INTERVAL_MS", "LAZY_PIRATE_TIMEOUT_MS", "LAZY_PIRATE_RETRIES", "LAZY_PIRATE_RETRY_BACKOFF_MS", "LAZY_PIRATE_REQUESTS", "LAZY_PIRATE_BODY"))
+const service = startService(
+  "lazy-pirate",
+  pick(
+    "LAZY_PIRATE_CONNECT",
+    "LAZY_PIRATE_INTERVAL_MS",
+    "LAZY_PIRATE_TIMEOUT_MS",
+    "LAZY_PIRATE_RETRIES",
+    "LAZY_PIRATE_RETRY_BACKOFF_MS",
+    "LAZY_PIRATE_REQUESTS",
+    "LAZY_PIRATE_BODY",
+  ),
+)
 const { config } = service
 
 await runRequester(service, {

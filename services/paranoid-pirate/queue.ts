@@ -16,7 +16,16 @@ import { bindSocket, describeIdentity, eachMessage, SendQueue, socketOptions } f
 import { WorkerRegistry, type Held } from "./registry.js"
 import { HEARTBEAT, signalOf } from "./signals.js"
 
-const service = startService("paranoid-pirate", pick("PARANOID_PIRATE_FRONTEND_BIND", "PARANOID_PIRATE_BACKEND_BIND", "PARANOID_PIRATE_HEARTBEAT_MS", "PARANOID_PIRATE_LIVENESS", "PARANOID_PIRATE_QUEUE_MAX"))
+const service = startService(
+  "paranoid-pirate",
+  pick(
+    "PARANOID_PIRATE_FRONTEND_BIND",
+    "PARANOID_PIRATE_BACKEND_BIND",
+    "PARANOID_PIRATE_HEARTBEAT_MS",
+    "PARANOID_PIRATE_LIVENESS",
+    "PARANOID_PIRATE_QUEUE_MAX",
+  ),
+)
 const { config, log } = service
 
 // Its only messages of its own: error replies (garbage, overload).
@@ -57,11 +66,15 @@ function expireSilentWorkers(): void {
   for (const { identity, silentMs, held } of workers.expire(Date.now())) {
     counts.workersExpired += 1
     if (held) counts.heldByExpired += 1
-    log.warn("worker-expired", `worker ${describeIdentity(identity)} silent for ${silentMs} ms: expired${held ? `, with request ${held.key} in hand (its client will resend it)` : ""}`, {
-      worker: describeIdentity(identity),
-      silentMs,
-      ...(held ? { held: held.key } : {}),
-    })
+    log.warn(
+      "worker-expired",
+      `worker ${describeIdentity(identity)} silent for ${silentMs} ms: expired${held ? `, with request ${held.key} in hand (its client will resend it)` : ""}`,
+      {
+        worker: describeIdentity(identity),
+        silentMs,
+        ...(held ? { held: held.key } : {}),
+      },
+    )
   }
 }
 
@@ -72,10 +85,14 @@ const heartbeats = setInterval(() => {
       if (service.stopping) return
       // Its connection is gone (mandatory ROUTER): no request must go to it.
       const held = workers.remove(identity)
-      log.warn("worker-gone", `worker ${describeIdentity(identity)} is unreachable: forgotten${held ? `, with request ${held.key} in hand (its client will resend it)` : ""}`, {
-        worker: describeIdentity(identity),
-        ...(held ? { held: held.key } : {}),
-      })
+      log.warn(
+        "worker-gone",
+        `worker ${describeIdentity(identity)} is unreachable: forgotten${held ? `, with request ${held.key} in hand (its client will resend it)` : ""}`,
+        {
+          worker: describeIdentity(identity),
+          ...(held ? { held: held.key } : {}),
+        },
+      )
     })
   }
 }, config.PARANOID_PIRATE_HEARTBEAT_MS)
@@ -102,7 +119,8 @@ const fromWorkers = eachMessage(service, backend, async frames => {
   const name = describeIdentity(worker)
   const signal = signalOf(rest)
   if (signal !== undefined) {
-    if (workers.alive(worker, Date.now()) === "new") log.info("worker-ready", `worker ${name} is ready (${signal})`, { worker: name, signal, workers: workers.size })
+    if (workers.alive(worker, Date.now()) === "new")
+      log.info("worker-ready", `worker ${name} is ready (${signal})`, { worker: name, signal, workers: workers.size })
     return dispatch()
   }
   if (!(await returnReply(service, rest, inbox, toClients, counts, name))) return

@@ -20,7 +20,19 @@ import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, isClosedError, SendQueue, socketOptions } from "../../shared/sockets.js"
 import { HEARTBEAT, READY, signalOf } from "./signals.js"
 
-const service = startService("paranoid-pirate", pick("PARANOID_PIRATE_BACKEND_CONNECT", "PARANOID_PIRATE_HEARTBEAT_MS", "PARANOID_PIRATE_LIVENESS", "PARANOID_PIRATE_RECONNECT_MS", "PARANOID_PIRATE_RECONNECT_MAX_MS", "PARANOID_PIRATE_WORK_MS", "PARANOID_PIRATE_DEDUP", "PARANOID_PIRATE_HANDLED_DIR"))
+const service = startService(
+  "paranoid-pirate",
+  pick(
+    "PARANOID_PIRATE_BACKEND_CONNECT",
+    "PARANOID_PIRATE_HEARTBEAT_MS",
+    "PARANOID_PIRATE_LIVENESS",
+    "PARANOID_PIRATE_RECONNECT_MS",
+    "PARANOID_PIRATE_RECONNECT_MAX_MS",
+    "PARANOID_PIRATE_WORK_MS",
+    "PARANOID_PIRATE_DEDUP",
+    "PARANOID_PIRATE_HANDLED_DIR",
+  ),
+)
 const { config, log } = service
 
 const producer = service.producer("replies")
@@ -43,9 +55,10 @@ function session(): Promise<void> {
   const routingId = `${service.name}.${producer.incarnation}.${counts.connections}`
   const socket = connectSocket(service, new Dealer({ ...socketOptions(config, "both"), routingId }), config.PARANOID_PIRATE_BACKEND_CONNECT, "dealer")
   const sends = new SendQueue(socket)
-  const send = (frames: Buffer[]) => sends.send(frames).catch((error: unknown) => {
-    if (!isClosedError(socket, error)) throw error
-  })
+  const send = (frames: Buffer[]) =>
+    sends.send(frames).catch((error: unknown) => {
+      if (!isClosedError(socket, error)) throw error
+    })
   let lastHeard = Date.now()
   // Requests are answered one at a time, but the socket is read all the time:
   // the queue's heartbeats are heard while a request is being worked on.
@@ -81,16 +94,22 @@ function session(): Promise<void> {
       if (client === undefined || delimiter === undefined || delimiter.length !== 0) {
         return inbox.reject("a message from the queue must be HEARTBEAT or [client identity, empty delimiter, envelope]", { frames: frames.length })
       }
-      working = working.then(async () => {
-        const reply = await answer(service, inbox, producer, request, handle)
-        if (socket.closed) {
-          counts.repliesUndelivered += 1
-          log.warn("reply-undelivered", `reply to request ${reply.inReplyTo?.seq ?? "?"} not sent: the connection to the queue was given up (its client will resend)`, { inReplyTo: reply.inReplyTo })
-          return
-        }
-        await send([client, EMPTY, encodeEnvelope(reply)])
-        logReply(service, reply)
-      }).catch((error: unknown) => log.error("handler-error", `failed to answer a request: ${String(error)}`))
+      working = working
+        .then(async () => {
+          const reply = await answer(service, inbox, producer, request, handle)
+          if (socket.closed) {
+            counts.repliesUndelivered += 1
+            log.warn(
+              "reply-undelivered",
+              `reply to request ${reply.inReplyTo?.seq ?? "?"} not sent: the connection to the queue was given up (its client will resend)`,
+              { inReplyTo: reply.inReplyTo },
+            )
+            return
+          }
+          await send([client, EMPTY, encodeEnvelope(reply)])
+          logReply(service, reply)
+        })
+        .catch((error: unknown) => log.error("handler-error", `failed to answer a request: ${String(error)}`))
     })
   })
 }

@@ -26,9 +26,15 @@ await eachMessage(service, sink, frames => {
   const decoded = inbox.open(frames, { frames: 1 })
   if (!decoded.ok) return
   const result = decoded.envelope
-  if (!isResultBody(result.body)) return inbox.reject("result body must be {taskId, task: {producer, incarnation, stream, seq, sentAt}}", { producer: result.producer, seq: result.seq })
+  if (!isResultBody(result.body))
+    return inbox.reject("result body must be {taskId, task: {producer, incarnation, stream, seq, sentAt}}", { producer: result.producer, seq: result.seq })
   const { task } = result.body
   const { sentAt, ...ref } = task
   inbox.track(ref, ref.seq, sentAt)
-  service.message("delivered", `task ${ref.seq} delivered (worked on by ${result.producer})`, { ...ref, taskId: ref.seq, worker: result.producer, latencyMs: Date.now() - sentAt })
+  service.message("delivered", `task ${ref.seq} delivered (worked on by ${result.producer})`, {
+    ...ref,
+    taskId: ref.seq,
+    worker: result.producer,
+    latencyMs: Date.now() - sentAt,
+  })
 })

@@ -32,16 +32,36 @@ export interface ResultBody {
 }
 
 /** Pure: the task a message carries, as a number of the ventilator's stream. */
-export const taskRefOf = (task: Envelope<TaskBody>): TaskRef => ({ producer: task.producer, incarnation: task.body.epoch ?? task.incarnation, stream: TASKS, seq: task.body.taskId, sentAt: task.sentAt })
+export const taskRefOf = (task: Envelope<TaskBody>): TaskRef => ({
+  producer: task.producer,
+  incarnation: task.body.epoch ?? task.incarnation,
+  stream: TASKS,
+  seq: task.body.taskId,
+  sentAt: task.sentAt,
+})
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
 
 export function isTaskBody(body: unknown): body is TaskBody {
-  return isRecord(body) && Number.isSafeInteger(body.taskId) && (body.taskId as number) >= 1 && Number.isFinite(body.workMs) && (body.workMs as number) >= 0 && (body.epoch === undefined || typeof body.epoch === "string")
+  return (
+    isRecord(body) &&
+    Number.isSafeInteger(body.taskId) &&
+    (body.taskId as number) >= 1 &&
+    Number.isFinite(body.workMs) &&
+    (body.workMs as number) >= 0 &&
+    (body.epoch === undefined || typeof body.epoch === "string")
+  )
 }
 
 export function isResultBody(body: unknown): body is ResultBody {
   if (!isRecord(body) || !Number.isSafeInteger(body.taskId) || !isRecord(body.task)) return false
   const { producer, incarnation, stream, seq, sentAt } = body.task
-  return typeof producer === "string" && typeof incarnation === "string" && typeof stream === "string" && Number.isSafeInteger(seq) && (seq as number) >= 1 && Number.isFinite(sentAt)
+  return (
+    typeof producer === "string" &&
+    typeof incarnation === "string" &&
+    typeof stream === "string" &&
+    Number.isSafeInteger(seq) &&
+    (seq as number) >= 1 &&
+    Number.isFinite(sentAt)
+  )
 }

@@ -11,7 +11,19 @@ import { startService } from "../../shared/service.js"
 import { bindSocket, isClosedError, socketOptions } from "../../shared/sockets.js"
 import { TASKS, type TaskBody } from "./task.js"
 
-const service = startService("pipeline", pick("PIPELINE_VENTILATOR_BIND", "PIPELINE_RATE", "PIPELINE_WORK_MS_MIN", "PIPELINE_WORK_MS_MAX", "PIPELINE_TASKS", "PIPELINE_WAIT_FOR_WORKERS", "PIPELINE_READY_BIND", "PIPELINE_START_DELAY_MS"))
+const service = startService(
+  "pipeline",
+  pick(
+    "PIPELINE_VENTILATOR_BIND",
+    "PIPELINE_RATE",
+    "PIPELINE_WORK_MS_MIN",
+    "PIPELINE_WORK_MS_MAX",
+    "PIPELINE_TASKS",
+    "PIPELINE_WAIT_FOR_WORKERS",
+    "PIPELINE_READY_BIND",
+    "PIPELINE_START_DELAY_MS",
+  ),
+)
 const { config, log } = service
 
 const BLOCKED_LOG_MS = 1000
@@ -33,13 +45,20 @@ if (config.PIPELINE_WAIT_FOR_WORKERS > 0) {
     const decoded = inbox.open(frames, { frames: 1 })
     if (!decoded.ok) continue
     workers.add(decoded.envelope.producer)
-    log.info("worker-ready", `${decoded.envelope.producer} is ready (${workers.size} of ${config.PIPELINE_WAIT_FOR_WORKERS})`, { worker: decoded.envelope.producer, ready: workers.size })
+    log.info("worker-ready", `${decoded.envelope.producer} is ready (${workers.size} of ${config.PIPELINE_WAIT_FOR_WORKERS})`, {
+      worker: decoded.envelope.producer,
+      ready: workers.size,
+    })
     if (workers.size >= config.PIPELINE_WAIT_FOR_WORKERS) break
   }
 }
 if (config.PIPELINE_START_DELAY_MS > 0) await service.pause(config.PIPELINE_START_DELAY_MS)
 
-log.info("ventilating", `pushing tasks at ${config.PIPELINE_RATE}/s`, { rate: config.PIPELINE_RATE, incarnation: producer.incarnation, tasks: config.PIPELINE_TASKS })
+log.info("ventilating", `pushing tasks at ${config.PIPELINE_RATE}/s`, {
+  rate: config.PIPELINE_RATE,
+  incarnation: producer.incarnation,
+  tasks: config.PIPELINE_TASKS,
+})
 
 for await (const _ of ticks(service, config.PIPELINE_RATE)) {
   const envelope = producer.next<TaskBody>({ taskId: producer.lastSeq + 1, workMs: randomBetween(config.PIPELINE_WORK_MS_MIN, config.PIPELINE_WORK_MS_MAX) })
@@ -52,7 +71,13 @@ for await (const _ of ticks(service, config.PIPELINE_RATE)) {
   }
   const waited = Date.now() - started
   if (waited >= BLOCKED_LOG_MS) log.warn("blocked", `send of task ${envelope.seq} waited ${waited} ms for a worker`, { seq: envelope.seq, waitedMs: waited })
-  service.message("sent", `task ${envelope.seq}`, { stream: TASKS, seq: envelope.seq, incarnation: producer.incarnation, taskId: envelope.seq, workMs: envelope.body.workMs })
+  service.message("sent", `task ${envelope.seq}`, {
+    stream: TASKS,
+    seq: envelope.seq,
+    incarnation: producer.incarnation,
+    taskId: envelope.seq,
+    workMs: envelope.body.workMs,
+  })
   if (config.PIPELINE_TASKS > 0 && envelope.seq >= config.PIPELINE_TASKS) break
 }
 if (!service.stopping) {

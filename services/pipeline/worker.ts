@@ -42,17 +42,34 @@ service.onStop(() => {
 await eachMessage(service, tasks, async frames => {
   const decoded = inbox.open(frames, { frames: 1 })
   if (!decoded.ok) return
-  if (!isTaskBody(decoded.envelope.body)) return inbox.reject("task body must be {taskId: integer >= 1, workMs: number >= 0, epoch?: string}", { producer: decoded.envelope.producer, seq: decoded.envelope.seq })
+  if (!isTaskBody(decoded.envelope.body))
+    return inbox.reject("task body must be {taskId: integer >= 1, workMs: number >= 0, epoch?: string}", {
+      producer: decoded.envelope.producer,
+      seq: decoded.envelope.seq,
+    })
   const task = decoded.envelope as Envelope<TaskBody>
   const ref = taskRefOf(task)
   counts.taken += 1
   current = ref.seq
-  service.message("received", `task ${ref.seq} from ${ref.producer}: working ${task.body.workMs} ms`, { producer: ref.producer, incarnation: ref.incarnation, stream: ref.stream, seq: ref.seq, taskId: ref.seq, workMs: task.body.workMs })
+  service.message("received", `task ${ref.seq} from ${ref.producer}: working ${task.body.workMs} ms`, {
+    producer: ref.producer,
+    incarnation: ref.incarnation,
+    stream: ref.stream,
+    seq: ref.seq,
+    taskId: ref.seq,
+    workMs: task.body.workMs,
+  })
   await service.pause(task.body.workMs)
   if (service.stopping) return
   const result = producer.next<ResultBody>({ taskId: ref.seq, task: ref, workMs: task.body.workMs })
   await results.send(encodeEnvelope(result))
   current = undefined
   counts.done += 1
-  service.message("done", `task ${ref.seq} done, result pushed to the sink`, { producer: ref.producer, incarnation: ref.incarnation, stream: ref.stream, seq: ref.seq, taskId: ref.seq })
+  service.message("done", `task ${ref.seq} done, result pushed to the sink`, {
+    producer: ref.producer,
+    incarnation: ref.incarnation,
+    stream: ref.stream,
+    seq: ref.seq,
+    taskId: ref.seq,
+  })
 })

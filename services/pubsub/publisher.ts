@@ -24,15 +24,27 @@ const { config, log } = service
 const producer = service.producer(config.PUBSUB_TOPIC, "fan-out")
 const inbox = new Inbox(service)
 const socket = await bindSocket(service, new XPublisher(socketOptions(config, "both")), config.PUBSUB_BIND, "pub")
-const publishing = new Publishing(service, socket, inbox, () => [{ stream: config.PUBSUB_TOPIC, topic: config.PUBSUB_TOPIC, incarnation: producer.incarnation, afterSeq: producer.lastSeq }])
+const publishing = new Publishing(service, socket, inbox, () => [
+  { stream: config.PUBSUB_TOPIC, topic: config.PUBSUB_TOPIC, incarnation: producer.incarnation, afterSeq: producer.lastSeq },
+])
 void publishing.run()
 
-service.reportStats(() => ({ sent: producer.lastSeq, lastSeq: producer.lastSeq, incarnation: producer.incarnation, subscriptions: publishing.subscriptions, badMessages: inbox.badMessages }))
+service.reportStats(() => ({
+  sent: producer.lastSeq,
+  lastSeq: producer.lastSeq,
+  incarnation: producer.incarnation,
+  subscriptions: publishing.subscriptions,
+  badMessages: inbox.badMessages,
+}))
 
 const topic = Buffer.from(config.PUBSUB_TOPIC)
 const paddings = config.PUBSUB_PAYLOAD_BYTES.map(bytes => "x".repeat(bytes))
 if (config.PUBSUB_START_DELAY_MS > 0) await service.pause(config.PUBSUB_START_DELAY_MS)
-log.info("publishing", `publishing on topic "${config.PUBSUB_TOPIC}" at ${config.PUBSUB_RATE}/s`, { topic: config.PUBSUB_TOPIC, rate: config.PUBSUB_RATE, incarnation: producer.incarnation })
+log.info("publishing", `publishing on topic "${config.PUBSUB_TOPIC}" at ${config.PUBSUB_RATE}/s`, {
+  topic: config.PUBSUB_TOPIC,
+  rate: config.PUBSUB_RATE,
+  incarnation: producer.incarnation,
+})
 
 for await (const n of ticks(service, config.PUBSUB_RATE)) {
   const padding = paddings[(n - 1) % paddings.length]!
@@ -40,10 +52,20 @@ for await (const n of ticks(service, config.PUBSUB_RATE)) {
   const envelope = producer.next(padding ? { n, bytes: padding.length, padding } : { n })
   // Numbered and queued in one step (no await between): see shared/fanout.ts.
   await publishing.publish([topic, encodeEnvelope(envelope)])
-  service.message("sent", `published seq ${envelope.seq}`, { stream: config.PUBSUB_TOPIC, seq: envelope.seq, incarnation: producer.incarnation, topic: config.PUBSUB_TOPIC, payloadBytes: padding.length })
+  service.message("sent", `published seq ${envelope.seq}`, {
+    stream: config.PUBSUB_TOPIC,
+    seq: envelope.seq,
+    incarnation: producer.incarnation,
+    topic: config.PUBSUB_TOPIC,
+    payloadBytes: padding.length,
+  })
 }
 
 if (!service.stopping) {
-  log.info("done", `published ${producer.lastSeq} messages: PRODUCE_UNTIL reached`, { stream: config.PUBSUB_TOPIC, incarnation: producer.incarnation, lastSeq: producer.lastSeq })
+  log.info("done", `published ${producer.lastSeq} messages: PRODUCE_UNTIL reached`, {
+    stream: config.PUBSUB_TOPIC,
+    incarnation: producer.incarnation,
+    lastSeq: producer.lastSeq,
+  })
   await idle(service)
 }

@@ -47,13 +47,17 @@ await eachMessage(service, subscriber, async frames => {
   service.message("received", `seq ${envelope.seq} from ${envelope.producer}`, { ...ref, seq: envelope.seq, topic, payloadBytes, latencyMs })
   if (config.PUBSUB_MAX_LAG_MS > 0 && latencyMs > config.PUBSUB_MAX_LAG_MS) {
     // Containers share the host's clock, so sentAt is comparable with ours.
-    log.error("too-slow", `seq ${envelope.seq} arrived ${latencyMs} ms after it was sent (limit ${config.PUBSUB_MAX_LAG_MS} ms): this subscriber cannot keep up and stops, rather than lose messages unseen`, {
-      producer: envelope.producer,
-      seq: envelope.seq,
-      lagMs: latencyMs,
-      maxLagMs: config.PUBSUB_MAX_LAG_MS,
-      ...inbox.stats(),
-    })
+    log.error(
+      "too-slow",
+      `seq ${envelope.seq} arrived ${latencyMs} ms after it was sent (limit ${config.PUBSUB_MAX_LAG_MS} ms): this subscriber cannot keep up and stops, rather than lose messages unseen`,
+      {
+        producer: envelope.producer,
+        seq: envelope.seq,
+        lagMs: latencyMs,
+        maxLagMs: config.PUBSUB_MAX_LAG_MS,
+        ...inbox.stats(),
+      },
+    )
     await service.stop("too slow", 3)
   }
   if (config.PUBSUB_PROCESS_MS > 0) await service.pause(config.PUBSUB_PROCESS_MS)

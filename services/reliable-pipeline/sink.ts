@@ -14,7 +14,10 @@ import { startService } from "../../shared/service.js"
 import { bindSocket, connectSocket, eachMessage, socketOptions } from "../../shared/sockets.js"
 import { isResultBody } from "../pipeline/task.js"
 
-const service = startService("reliable-pipeline", pick("RELIABLE_PIPELINE_SINK_BIND", "RELIABLE_PIPELINE_ACKS_CONNECT", "RELIABLE_PIPELINE_SINK_JOURNAL", "RELIABLE_PIPELINE_LOSS_GRACE_MS"))
+const service = startService(
+  "reliable-pipeline",
+  pick("RELIABLE_PIPELINE_SINK_BIND", "RELIABLE_PIPELINE_ACKS_CONNECT", "RELIABLE_PIPELINE_SINK_JOURNAL", "RELIABLE_PIPELINE_LOSS_GRACE_MS"),
+)
 const { config, log } = service
 
 const producer = service.producer("acks")
@@ -34,7 +37,8 @@ await eachMessage(service, results, async frames => {
   const decoded = inbox.open(frames, { frames: 1 })
   if (!decoded.ok) return
   const result = decoded.envelope
-  if (!isResultBody(result.body)) return inbox.reject("result body must be {taskId, task: {producer, incarnation, stream, seq, sentAt}}", { producer: result.producer })
+  if (!isResultBody(result.body))
+    return inbox.reject("result body must be {taskId, task: {producer, incarnation, stream, seq, sentAt}}", { producer: result.producer })
   const { sentAt, ...ref } = result.body.task
   const key = `${ref.incarnation}/${ref.seq}`
   const where = { ...ref, taskId: ref.seq, worker: result.producer }

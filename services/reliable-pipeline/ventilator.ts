@@ -17,7 +17,19 @@ import { bindSocket, eachMessage, isClosedError, socketOptions } from "../../sha
 import { TASKS, type TaskBody } from "../pipeline/task.js"
 import { Ledger, type LedgerEntry } from "./ledger.js"
 
-const service = startService("reliable-pipeline", pick("RELIABLE_PIPELINE_VENTILATOR_BIND", "RELIABLE_PIPELINE_ACKS_BIND", "RELIABLE_PIPELINE_RATE", "RELIABLE_PIPELINE_WORK_MS_MIN", "RELIABLE_PIPELINE_WORK_MS_MAX", "RELIABLE_PIPELINE_ACK_TIMEOUT_MS", "RELIABLE_PIPELINE_JOURNAL", "RELIABLE_PIPELINE_TASKS"))
+const service = startService(
+  "reliable-pipeline",
+  pick(
+    "RELIABLE_PIPELINE_VENTILATOR_BIND",
+    "RELIABLE_PIPELINE_ACKS_BIND",
+    "RELIABLE_PIPELINE_RATE",
+    "RELIABLE_PIPELINE_WORK_MS_MIN",
+    "RELIABLE_PIPELINE_WORK_MS_MAX",
+    "RELIABLE_PIPELINE_ACK_TIMEOUT_MS",
+    "RELIABLE_PIPELINE_JOURNAL",
+    "RELIABLE_PIPELINE_TASKS",
+  ),
+)
 const { config, log } = service
 
 const journal = new Journal<LedgerEntry | { epoch: string }>(config.RELIABLE_PIPELINE_JOURNAL)
@@ -28,23 +40,39 @@ if (epoch === undefined) {
   epoch = newIncarnation()
   journal.append({ epoch })
 }
-const ledger = Ledger.replay(entries.filter((e): e is LedgerEntry => !("epoch" in e)), Date.now())
+const ledger = Ledger.replay(
+  entries.filter((e): e is LedgerEntry => !("epoch" in e)),
+  Date.now(),
+)
 // Each task should reach one worker and its result the sink; the sink's acknowledgement is what lets it go.
 service.declare(TASKS, "load-balanced", { incarnation: epoch, acknowledged: true })
 const producer = service.producer("task-sends")
 const inbox = new Inbox(service)
 let resends = 0
-log.info("ledger", `${ledger.acked} task(s) acknowledged before, ${ledger.pending} to send again, next id ${ledger.nextId}`, { acked: ledger.acked, pending: ledger.pending, nextId: ledger.nextId, epoch })
+log.info("ledger", `${ledger.acked} task(s) acknowledged before, ${ledger.pending} to send again, next id ${ledger.nextId}`, {
+  acked: ledger.acked,
+  pending: ledger.pending,
+  nextId: ledger.nextId,
+  epoch,
+})
 
 const tasks = await bindSocket(service, new Push(socketOptions(config, "send")), config.RELIABLE_PIPELINE_VENTILATOR_BIND, "push")
 const acks = await bindSocket(service, new Pull(socketOptions(config, "receive")), config.RELIABLE_PIPELINE_ACKS_BIND, "acks")
-service.reportStats(() => ({ sent: producer.lastSeq, nextId: ledger.nextId, acked: ledger.acked, pending: ledger.pending, resends, badMessages: inbox.badMessages }))
+service.reportStats(() => ({
+  sent: producer.lastSeq,
+  nextId: ledger.nextId,
+  acked: ledger.acked,
+  pending: ledger.pending,
+  resends,
+  badMessages: inbox.badMessages,
+}))
 
 void eachMessage(service, acks, frames => {
   const decoded = inbox.open(frames, { frames: 1 })
   if (!decoded.ok) return
   const ids = (decoded.envelope.body as { acks?: unknown }).acks
-  if (!Array.isArray(ids) || !ids.every(Number.isSafeInteger)) return inbox.reject("an ack body must be {acks: [task ids]}", { producer: decoded.envelope.producer })
+  if (!Array.isArray(ids) || !ids.every(Number.isSafeInteger))
+    return inbox.reject("an ack body must be {acks: [task ids]}", { producer: decoded.envelope.producer })
   for (const taskId of ids as number[]) {
     if (!ledger.ack(taskId)) continue
     journal.append({ acked: taskId })
@@ -56,7 +84,13 @@ void eachMessage(service, acks, frames => {
 async function send(taskId: number, workMs: number, attempt: number): Promise<void> {
   const envelope = producer.next<TaskBody>({ taskId, workMs, epoch })
   await tasks.send(encodeEnvelope(envelope))
-  service.message("sent", `task ${taskId}${attempt > 1 ? ` (attempt ${attempt})` : ""}`, { stream: TASKS, incarnation: epoch, seq: taskId, taskId, attempt: attempt - 1 })
+  service.message("sent", `task ${taskId}${attempt > 1 ? ` (attempt ${attempt})` : ""}`, {
+    stream: TASKS,
+    incarnation: epoch,
+    seq: taskId,
+    taskId,
+    attempt: attempt - 1,
+  })
 }
 
 let announcedDone = false

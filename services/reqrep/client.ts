@@ -8,7 +8,10 @@ import { pick } from "../../shared/config.js"
 import { runRequester } from "../../shared/requester.js"
 import { startService } from "../../shared/service.js"
 
-const service = startService("reqrep", pick("REQREP_CONNECT", "REQREP_INTERVAL_MS", "REQREP_TIMEOUT_MS", "REQREP_SHOW_LOCKSTEP", "REQREP_REQUESTS", "REQREP_BODY"))
+const service = startService(
+  "reqrep",
+  pick("REQREP_CONNECT", "REQREP_INTERVAL_MS", "REQREP_TIMEOUT_MS", "REQREP_SHOW_LOCKSTEP", "REQREP_REQUESTS", "REQREP_BODY"),
+)
 const { config } = service
 
 await runRequester(service, {

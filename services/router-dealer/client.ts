@@ -14,7 +14,10 @@ import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, isClosedError, socketOptions } from "../../shared/sockets.js"
 import { PendingRequests, RequestTimeout } from "./pending.js"
 
-const service = startService("router-dealer", pick("ROUTER_DEALER_FRONTEND_CONNECT", "ROUTER_DEALER_RATE", "ROUTER_DEALER_TIMEOUT_MS", "ROUTER_DEALER_BURST", "ROUTER_DEALER_REQUESTS"))
+const service = startService(
+  "router-dealer",
+  pick("ROUTER_DEALER_FRONTEND_CONNECT", "ROUTER_DEALER_RATE", "ROUTER_DEALER_TIMEOUT_MS", "ROUTER_DEALER_BURST", "ROUTER_DEALER_REQUESTS"),
+)
 const { config, log } = service
 
 const REQUESTS = "requests"
@@ -28,7 +31,12 @@ service.reportStats(() => ({ ...counts, pending: pending.size, badMessages: inbo
 service.onStop(() => {
   const ids = pending.abandonAll()
   counts.abandoned += ids.length
-  if (ids.length > 0) log.warn("abandoned", `${ids.length} request(s) still awaited their reply when the client stopped`, { stream: REQUESTS, incarnation: producer.incarnation, ids })
+  if (ids.length > 0)
+    log.warn("abandoned", `${ids.length} request(s) still awaited their reply when the client stopped`, {
+      stream: REQUESTS,
+      incarnation: producer.incarnation,
+      ids,
+    })
 })
 
 // Replies: [empty delimiter, envelope], the way a REP worker's reply comes back
@@ -55,7 +63,15 @@ async function awaitReply(id: number, answered: Promise<Envelope>, started: numb
     const reply = await answered
     counts.answered += 1
     const rttMs = Math.round((performance.now() - started) * 100) / 100
-    service.message("received", `reply to request ${id} in ${rttMs} ms`, { id, producer: reply.producer, incarnation: reply.incarnation, seq: reply.seq, inReplyTo: reply.inReplyTo, rttMs, body: reply.body })
+    service.message("received", `reply to request ${id} in ${rttMs} ms`, {
+      id,
+      producer: reply.producer,
+      incarnation: reply.incarnation,
+      seq: reply.seq,
+      inReplyTo: reply.inReplyTo,
+      rttMs,
+      body: reply.body,
+    })
   } catch (error) {
     if (error instanceof RequestTimeout) {
       counts.lost += 1
@@ -88,6 +104,10 @@ for await (const _ of ticks(service, config.ROUTER_DEALER_RATE)) {
 if (!service.stopping) {
   // Done when every request is answered or timed out.
   await pending.settled()
-  log.info("done", `all ${producer.lastSeq} requests made: ${counts.answered} answered, ${counts.lost} lost`, { requests: producer.lastSeq, answered: counts.answered, lost: counts.lost })
+  log.info("done", `all ${producer.lastSeq} requests made: ${counts.answered} answered, ${counts.lost} lost`, {
+    requests: producer.lastSeq,
+    answered: counts.answered,
+    lost: counts.lost,
+  })
   await idle(service)
 }

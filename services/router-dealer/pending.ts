@@ -7,7 +7,10 @@
 import type { Envelope } from "../../shared/envelope.js"
 
 export class RequestTimeout extends Error {
-  constructor(readonly id: number, readonly timeoutMs: number) {
+  constructor(
+    readonly id: number,
+    readonly timeoutMs: number,
+  ) {
     super(`request ${id} timed out after ${timeoutMs} ms`)
     this.name = "RequestTimeout"
   }

@@ -12,7 +12,20 @@ import { is, type LogRecord } from "../../harness/logs.js"
 const lab = new ComposeProject("zmqlab-e2e-all")
 after(() => lab.down())
 
-const SERVICES = ["pubsub-publisher", "pubsub-subscriber", "pipeline-ventilator", "pipeline-worker-1", "pipeline-worker-2", "pipeline-sink", "reqrep-server", "reqrep-client", "router-dealer-broker", "router-dealer-worker-1", "router-dealer-worker-2", "router-dealer-client"]
+const SERVICES = [
+  "pubsub-publisher",
+  "pubsub-subscriber",
+  "pipeline-ventilator",
+  "pipeline-worker-1",
+  "pipeline-worker-2",
+  "pipeline-sink",
+  "reqrep-server",
+  "reqrep-client",
+  "router-dealer-broker",
+  "router-dealer-worker-1",
+  "router-dealer-worker-2",
+  "router-dealer-client",
+]
 const LEFT_ALONE_MS = 60_000
 let started = 0
 
@@ -26,11 +39,27 @@ it("all services run and every pattern carries messages within 10 s", async () =
   const left = () => Math.max(1, 10_000 - (Date.now() - started))
   await Promise.all([
     lab.logs.waitFor("PUB/SUB: subscriber receives", is("pubsub-subscriber", "received"), left()),
-    lab.logs.waitFor("pipeline: the sink has tasks done by worker 1", is("pipeline-sink", "delivered", r => r.worker === "pipeline-worker-1"), left()),
-    lab.logs.waitFor("pipeline: the sink has tasks done by worker 2", is("pipeline-sink", "delivered", r => r.worker === "pipeline-worker-2"), left()),
+    lab.logs.waitFor(
+      "pipeline: the sink has tasks done by worker 1",
+      is("pipeline-sink", "delivered", r => r.worker === "pipeline-worker-1"),
+      left(),
+    ),
+    lab.logs.waitFor(
+      "pipeline: the sink has tasks done by worker 2",
+      is("pipeline-sink", "delivered", r => r.worker === "pipeline-worker-2"),
+      left(),
+    ),
     lab.logs.waitFor("REQ/REP: client gets a reply", is("reqrep-client", "received"), left()),
-    lab.logs.waitFor("ROUTER/DEALER: client gets a reply via router-dealer-worker-1", is("router-dealer-client", "received", r => r.producer === "router-dealer-worker-1"), left()),
-    lab.logs.waitFor("ROUTER/DEALER: client gets a reply via router-dealer-worker-2", is("router-dealer-client", "received", r => r.producer === "router-dealer-worker-2"), left()),
+    lab.logs.waitFor(
+      "ROUTER/DEALER: client gets a reply via router-dealer-worker-1",
+      is("router-dealer-client", "received", r => r.producer === "router-dealer-worker-1"),
+      left(),
+    ),
+    lab.logs.waitFor(
+      "ROUTER/DEALER: client gets a reply via router-dealer-worker-2",
+      is("router-dealer-client", "received", r => r.producer === "router-dealer-worker-2"),
+      left(),
+    ),
   ])
   assert.ok(Date.now() - started < 10_000 + 1000)
 })
@@ -50,10 +79,17 @@ it("left alone for a minute: no gap, and every stats line shows nothing lost", a
   await sleep(Math.max(0, started + LEFT_ALONE_MS - Date.now()))
   const records = lab.logs.records
   const warnings = records.filter(r => ["gap", "late-arrival", "duplicate", "join-unknown"].includes(r.event))
-  assert.deepEqual(warnings.map(r => `${r.service} ${r.event}: ${String(r.message)}`), [])
+  assert.deepEqual(
+    warnings.map(r => `${r.service} ${r.event}: ${String(r.message)}`),
+    [],
+  )
 
   const stats = records.filter(r => r.event === "stats")
-  const nonZero = stats.flatMap((r: LogRecord) => lossFigures(r).filter(([, n]) => n !== 0).map(([path, n]) => `${r.service} ${path}=${n} at ${r.timestamp}`))
+  const nonZero = stats.flatMap((r: LogRecord) =>
+    lossFigures(r)
+      .filter(([, n]) => n !== 0)
+      .map(([path, n]) => `${r.service} ${path}=${n} at ${r.timestamp}`),
+  )
   assert.deepEqual(nonZero, [])
 
   // The figures are there to be zero: each judging consumer reports a lost figure, and has received.

@@ -25,8 +25,18 @@ it("the subscriber reconnects by itself to a killed and restarted publisher", as
   await lab.start("pubsub-publisher")
   const restart = await lab.logs.waitFor("producer-restart", is("pubsub-subscriber", "producer-restart"), 15_000, { after: mark })
   const handshake = await lab.logs.waitFor("the reconnect handshake", is("pubsub-subscriber", "socket.handshake"), 10_000, { after: mark })
-  const joined = await lab.logs.waitFor("the join to the new publisher", is("pubsub-subscriber", "joined", r => r.incarnation === restart.incarnation), 15_000, { after: mark })
-  const received = await lab.logs.waitFor("messages again", is("pubsub-subscriber", "received", r => r.incarnation === restart.incarnation && r.seq === (joined.afterSeq as number) + 5), 15_000, { after: mark })
+  const joined = await lab.logs.waitFor(
+    "the join to the new publisher",
+    is("pubsub-subscriber", "joined", r => r.incarnation === restart.incarnation),
+    15_000,
+    { after: mark },
+  )
+  const received = await lab.logs.waitFor(
+    "messages again",
+    is("pubsub-subscriber", "received", r => r.incarnation === restart.incarnation && r.seq === (joined.afterSeq as number) + 5),
+    15_000,
+    { after: mark },
+  )
 
   assert.ok(Date.parse(handshake.timestamp) <= Date.parse(received.timestamp))
   assert.notEqual(restart.incarnation, restart.previousIncarnation)
@@ -36,12 +46,21 @@ it("the subscriber reconnects by itself to a killed and restarted publisher", as
   assert.equal(lab.logs.filter(is("pubsub-subscriber", "gap")).length, 0, "a restart is not a gap")
 
   const { stdout: composeLines } = await lab.compose(["logs", "--no-color", "pubsub-publisher", "pubsub-subscriber"], { quiet: true })
-  const printer = spawnSync(process.execPath, ["--import", "tsx", "tools/pretty-logs.ts"], { cwd: root, input: composeLines, env: { ...process.env, NO_COLOR: "1" }, encoding: "utf8" })
+  const printer = spawnSync(process.execPath, ["--import", "tsx", "tools/pretty-logs.ts"], {
+    cwd: root,
+    input: composeLines,
+    env: { ...process.env, NO_COLOR: "1" },
+    encoding: "utf8",
+  })
   assert.equal(printer.status, 0, printer.stderr)
   const shown = printer.stdout.split("\n").filter(line => line.includes("pubsub-subscriber"))
   const eventsShown = shown.map(line => line.split(/\s+/)[2])
   for (const step of ["socket.disconnect", "socket.connect:retry", "socket.handshake", "producer-restart", "joined", "summary"]) {
     assert.ok(eventsShown.includes(step), `make logs shows ${step}`)
   }
-  assert.deepEqual(eventsShown.filter(event => event === "received" || event === "sent"), [], "no per-message lines by default")
+  assert.deepEqual(
+    eventsShown.filter(event => event === "received" || event === "sent"),
+    [],
+    "no per-message lines by default",
+  )
 })

@@ -9,12 +9,14 @@ import { after, it } from "node:test"
 import { ComposeProject } from "../../harness/compose.js"
 import { is, type LogRecord } from "../../harness/logs.js"
 
-const lab = new ComposeProject("zmqlab-e2e-pipeline", { environment: {
-  PIPELINE_RATE: "4",
-  PIPELINE_WORK_MS_MIN: "600",
-  PIPELINE_WORK_MS_MAX: "600",
-  PIPELINE_LOSS_GRACE_MS: "3000",
-} })
+const lab = new ComposeProject("zmqlab-e2e-pipeline", {
+  environment: {
+    PIPELINE_RATE: "4",
+    PIPELINE_WORK_MS_MIN: "600",
+    PIPELINE_WORK_MS_MAX: "600",
+    PIPELINE_LOSS_GRACE_MS: "3000",
+  },
+})
 after(() => lab.down())
 
 const ranges = (record: LogRecord) => record.missing as Array<{ from: number; to: number }>
@@ -30,10 +32,21 @@ it("the sink names the tasks lost with a killed worker, and the count adds up", 
   await lab.logs.waitFor("worker 2 going on", () => lab.logs.records.slice(killedAt).filter(is("pipeline-worker-2", "done")).length >= 3, 15_000)
 
   await lab.stop("pipeline-ventilator")
-  const sentTotal = (await lab.logs.waitFor("the ventilator's final stats", is("pipeline-ventilator", "shutdown"), 10_000)) && lab.logs.filter(is("pipeline-ventilator", "stats")).at(-1)!.sent as number
+  const sentTotal =
+    (await lab.logs.waitFor("the ventilator's final stats", is("pipeline-ventilator", "shutdown"), 10_000)) &&
+    (lab.logs.filter(is("pipeline-ventilator", "stats")).at(-1)!.sent as number)
   // The survivor's backlog drains, then the missing ids wait out the grace period.
-  await lab.logs.waitFor(`the last task (${sentTotal}) delivered`, is("pipeline-sink", "delivered", r => r.seq === sentTotal), 60_000)
-  await lab.logs.waitFor("sink with nothing pending", is("pipeline-sink", "stats", r => r.pending === 0), 10_000, { after: lab.logs.mark })
+  await lab.logs.waitFor(
+    `the last task (${sentTotal}) delivered`,
+    is("pipeline-sink", "delivered", r => r.seq === sentTotal),
+    60_000,
+  )
+  await lab.logs.waitFor(
+    "sink with nothing pending",
+    is("pipeline-sink", "stats", r => r.pending === 0),
+    10_000,
+    { after: lab.logs.mark },
+  )
 
   await lab.stop("pipeline-sink")
   await lab.logs.waitFor("the sink's shutdown", is("pipeline-sink", "shutdown"), 10_000)
@@ -45,7 +58,11 @@ it("the sink names the tasks lost with a killed worker, and the count adds up", 
   const reallyMissing = Array.from({ length: sentTotal }, (_, i) => i + 1).filter(id => !delivered.has(id))
 
   assert.ok(named.length >= 1, "at least the task in the killed worker's hands is lost")
-  assert.deepEqual([...named].sort((a, b) => a - b), reallyMissing, "the sink names exactly the ids that never arrived")
+  assert.deepEqual(
+    [...named].sort((a, b) => a - b),
+    reallyMissing,
+    "the sink names exactly the ids that never arrived",
+  )
   assert.equal(final.lost, reallyMissing.length, "the sink's lost figure")
   assert.equal(final.received, delivered.size, "the sink's received figure")
   assert.equal(final.duplicated, 0)

@@ -9,22 +9,41 @@ import { is } from "../../harness/logs.js"
 // one every 2.5 s, so a worker is busy 40% of the time, the survivor 80% after
 // the kill (no queue builds up), and a request in hand lasts long enough for
 // the kill to land on it.
-const lab = new ComposeProject("zmqlab-e2e-rd", { environment: { ROUTER_DEALER_RATE: "0.8", ROUTER_DEALER_WORK_MS_MIN: "1000", ROUTER_DEALER_WORK_MS_MAX: "1000", ROUTER_DEALER_TIMEOUT_MS: "3000" } })
+const lab = new ComposeProject("zmqlab-e2e-rd", {
+  environment: { ROUTER_DEALER_RATE: "0.8", ROUTER_DEALER_WORK_MS_MIN: "1000", ROUTER_DEALER_WORK_MS_MAX: "1000", ROUTER_DEALER_TIMEOUT_MS: "3000" },
+})
 after(() => lab.down())
 
 const idOf = (reply: Record<string, unknown>) => (reply.inReplyTo as { seq: number }).seq
 
 it("requests on a killed worker time out by id; the others complete", async () => {
   await lab.up(["router-dealer-broker", "router-dealer-worker-1", "router-dealer-worker-2", "router-dealer-client"])
-  await lab.logs.waitFor("replies via both workers", () => ["router-dealer-worker-1", "router-dealer-worker-2"].every(w => lab.logs.find(is("router-dealer-client", "received", r => r.producer === w))), 20_000)
-  const inHand = await lab.logs.waitFor("worker 1 holding a request", is("router-dealer-worker-1", "received", r => r.producer === "router-dealer-client"), 5000, { after: lab.logs.mark })
+  await lab.logs.waitFor(
+    "replies via both workers",
+    () => ["router-dealer-worker-1", "router-dealer-worker-2"].every(w => lab.logs.find(is("router-dealer-client", "received", r => r.producer === w))),
+    20_000,
+  )
+  const inHand = await lab.logs.waitFor(
+    "worker 1 holding a request",
+    is("router-dealer-worker-1", "received", r => r.producer === "router-dealer-client"),
+    5000,
+    { after: lab.logs.mark },
+  )
 
   const mark = lab.logs.mark
   await lab.kill("router-dealer-worker-1")
-  await lab.logs.waitFor(`request ${String(inHand.seq)} timing out`, is("router-dealer-client", "timeout", r => r.id === inHand.seq), 10_000)
+  await lab.logs.waitFor(
+    `request ${String(inHand.seq)} timing out`,
+    is("router-dealer-client", "timeout", r => r.id === inHand.seq),
+    10_000,
+  )
   // Requests sent after the kill go to the surviving worker only.
   const lastBefore = lab.logs.filter(is("router-dealer-client", "sent")).at(-1)!.id as number
-  await lab.logs.waitFor("8 more replies", () => lab.logs.records.slice(mark).filter(is("router-dealer-client", "received", r => idOf(r) > lastBefore)).length >= 8, 20_000)
+  await lab.logs.waitFor(
+    "8 more replies",
+    () => lab.logs.records.slice(mark).filter(is("router-dealer-client", "received", r => idOf(r) > lastBefore)).length >= 8,
+    20_000,
+  )
 
   await lab.stop("router-dealer-client")
   await lab.logs.waitFor("client shutdown", is("router-dealer-client", "shutdown"), 10_000)

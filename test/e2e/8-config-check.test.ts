@@ -17,7 +17,11 @@ after(() => rmSync(dir, { recursive: true, force: true }))
 const check = (content: string) => {
   const file = join(dir, "env")
   writeFileSync(file, content)
-  return spawnSync("docker", ["run", "--rm", "-v", `${file}:/app/.env:ro`, process.env.LAB_IMAGE ?? "zmq-lab:local", "node", "dist/tools/config.js", "--check"], { encoding: "utf8" })
+  return spawnSync(
+    "docker",
+    ["run", "--rm", "-v", `${file}:/app/.env:ro`, process.env.LAB_IMAGE ?? "zmq-lab:local", "node", "dist/tools/config.js", "--check"],
+    { encoding: "utf8" },
+  )
 }
 
 it("an invalid value stops the check, naming the setting, the value and what is allowed", () => {

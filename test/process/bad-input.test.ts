@@ -25,18 +25,43 @@ before(async () => {
   const common = { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES) }
   lab.start("services/pubsub/publisher.ts", "publisher", { ...common, PUBSUB_BIND: at("pub"), PUBSUB_RATE: "20" })
   lab.start("services/pubsub/subscriber.ts", "subscriber", { ...common, PUBSUB_CONNECT: at("pub") })
-  lab.start("services/pipeline/ventilator.ts", "ventilator", { ...common, PIPELINE_VENTILATOR_BIND: at("vent"), PIPELINE_RATE: "20", PIPELINE_WORK_MS_MIN: "0", PIPELINE_WORK_MS_MAX: "5" })
+  lab.start("services/pipeline/ventilator.ts", "ventilator", {
+    ...common,
+    PIPELINE_VENTILATOR_BIND: at("vent"),
+    PIPELINE_RATE: "20",
+    PIPELINE_WORK_MS_MIN: "0",
+    PIPELINE_WORK_MS_MAX: "5",
+  })
   lab.start("services/pipeline/worker.ts", "worker", { ...common, PIPELINE_VENTILATOR_CONNECT: at("vent"), PIPELINE_SINK_CONNECT: at("sink") })
   lab.start("services/pipeline/sink.ts", "sink", { ...common, PIPELINE_SINK_BIND: at("sink") })
   lab.start("services/reqrep/server.ts", "server", { ...common, REQREP_BIND: at("rep"), REQREP_WORK_MS: "0" })
   lab.start("services/reqrep/client.ts", "client", { ...common, REQREP_CONNECT: at("rep"), REQREP_INTERVAL_MS: "50" })
   lab.start("services/router-dealer/broker.ts", "broker", { ...common, ROUTER_DEALER_FRONTEND_BIND: at("front"), ROUTER_DEALER_BACKEND_BIND: at("back") })
-  lab.start("services/router-dealer/worker.ts", "router-dealer-worker", { ...common, ROUTER_DEALER_BACKEND_CONNECT: at("back"), ROUTER_DEALER_WORK_MS_MIN: "0", ROUTER_DEALER_WORK_MS_MAX: "5" })
+  lab.start("services/router-dealer/worker.ts", "router-dealer-worker", {
+    ...common,
+    ROUTER_DEALER_BACKEND_CONNECT: at("back"),
+    ROUTER_DEALER_WORK_MS_MIN: "0",
+    ROUTER_DEALER_WORK_MS_MAX: "5",
+  })
   lab.start("services/router-dealer/client.ts", "router-dealer-client", { ...common, ROUTER_DEALER_FRONTEND_CONNECT: at("front"), ROUTER_DEALER_RATE: "20" })
-  lab.start("services/paranoid-pirate/queue.ts", "paranoid-pirate-queue", { ...common, PARANOID_PIRATE_FRONTEND_BIND: at("ppfront"), PARANOID_PIRATE_BACKEND_BIND: at("ppback") })
-  lab.start("services/paranoid-pirate/worker.ts", "paranoid-pirate-worker", { ...common, PARANOID_PIRATE_BACKEND_CONNECT: at("ppback"), PARANOID_PIRATE_WORK_MS: "0" })
+  lab.start("services/paranoid-pirate/queue.ts", "paranoid-pirate-queue", {
+    ...common,
+    PARANOID_PIRATE_FRONTEND_BIND: at("ppfront"),
+    PARANOID_PIRATE_BACKEND_BIND: at("ppback"),
+  })
+  lab.start("services/paranoid-pirate/worker.ts", "paranoid-pirate-worker", {
+    ...common,
+    PARANOID_PIRATE_BACKEND_CONNECT: at("ppback"),
+    PARANOID_PIRATE_WORK_MS: "0",
+  })
   lab.start("services/paranoid-pirate/client.ts", "paranoid-pirate-client", { ...common, LAZY_PIRATE_CONNECT: at("ppfront"), LAZY_PIRATE_INTERVAL_MS: "50" })
-  lab.start("services/clone/publisher.ts", "clone-publisher", { ...common, CLONE_BIND: at("kv"), CLONE_SNAPSHOT_BIND: at("snap"), CLONE_RATE: "20", CLONE_JOURNAL: join(stateDir, "clone.journal") })
+  lab.start("services/clone/publisher.ts", "clone-publisher", {
+    ...common,
+    CLONE_BIND: at("kv"),
+    CLONE_SNAPSHOT_BIND: at("snap"),
+    CLONE_RATE: "20",
+    CLONE_JOURNAL: join(stateDir, "clone.journal"),
+  })
   lab.start("services/clone/subscriber.ts", "clone-subscriber", { ...common, CLONE_CONNECT: at("kv"), CLONE_SNAPSHOT_CONNECT: at("snap") })
   for (const consumer of ["subscriber", "sink", "client", "router-dealer-client", "paranoid-pirate-client", "clone-subscriber"]) {
     await lab.logs.waitFor(`${consumer} receiving`, arriving(consumer), 15_000)
@@ -88,7 +113,10 @@ describe("garbage on every bound socket", () => {
     const reasons = badMessages("sink", mark).map(r => String(r.reason))
     await stillServing("sink", lab.logs.mark)
     for (const expected of [/not UTF-8 JSON/, /expected 1 frame/, /seq must be/, /incarnation must be/, /exceeds MAX_MESSAGE_BYTES/]) {
-      assert.ok(reasons.some(reason => expected.test(reason)), `a rejection matching ${expected} in ${reasons.join(" | ")}`)
+      assert.ok(
+        reasons.some(reason => expected.test(reason)),
+        `a rejection matching ${expected} in ${reasons.join(" | ")}`,
+      )
     }
   })
 
@@ -113,13 +141,18 @@ describe("garbage on every bound socket", () => {
       assertBadMessageReply(frame)
     }
     const logged = await expectBadMessages(service, mark, garbage.length + 1)
-    assert.ok(logged.every(r => typeof r.sender === "string" && r.sender.length > 0), "the sender identity is logged")
+    assert.ok(
+      logged.every(r => typeof r.sender === "string" && r.sender.length > 0),
+      "the sender identity is logged",
+    )
     await stillServing(consumer, lab.logs.mark)
   }
 
-  it("broker (ROUTER frontend): garbage gets error replies naming the sender; requests still routed", () => routerFrontend("broker", at("front"), "router-dealer-client"))
+  it("broker (ROUTER frontend): garbage gets error replies naming the sender; requests still routed", () =>
+    routerFrontend("broker", at("front"), "router-dealer-client"))
 
-  it("Paranoid Pirate queue (ROUTER frontend): garbage gets error replies naming the sender; requests still served", () => routerFrontend("paranoid-pirate-queue", at("ppfront"), "paranoid-pirate-client"))
+  it("Paranoid Pirate queue (ROUTER frontend): garbage gets error replies naming the sender; requests still served", () =>
+    routerFrontend("paranoid-pirate-queue", at("ppfront"), "paranoid-pirate-client"))
 
   it("Paranoid Pirate queue (ROUTER backend): what is neither a signal nor a reply is reported; the sender is not taken for a worker", async () => {
     const mark = lab.logs.mark

@@ -14,7 +14,11 @@ it("a subscriber reconnects to a restarted publisher and logs the restart, not a
   const first = lab.start("services/pubsub/publisher.ts", "publisher", publisherEnv)
   const subscriber = lab.start("services/pubsub/subscriber.ts", "subscriber", { PUBSUB_CONNECT: `tcp://127.0.0.1:${port}`, RECONNECT_IVL_MS: "100" })
   const joined = await lab.logs.waitFor("subscriber joined", is("subscriber", "joined"), 10_000)
-  await lab.logs.waitFor("a few messages", is("subscriber", "received", r => (r.seq as number) >= (joined.afterSeq as number) + 5), 10_000)
+  await lab.logs.waitFor(
+    "a few messages",
+    is("subscriber", "received", r => (r.seq as number) >= (joined.afterSeq as number) + 5),
+    10_000,
+  )
 
   const mark = lab.logs.mark
   first.signal("SIGKILL")
@@ -25,11 +29,25 @@ it("a subscriber reconnects to a restarted publisher and logs the restart, not a
   lab.start("services/pubsub/publisher.ts", "publisher", publisherEnv)
   const restart = await lab.logs.waitFor("the producer restart", is("subscriber", "producer-restart"), 10_000, { after: mark })
   await lab.logs.waitFor("the reconnect", is("subscriber", "socket.handshake"), 5000, { after: mark })
-  const rejoined = await lab.logs.waitFor("the join to the new incarnation", is("subscriber", "joined", r => r.incarnation === restart.incarnation), 10_000, { after: mark })
-  const next = await lab.logs.waitFor("messages of the new incarnation", is("subscriber", "received", r => r.incarnation === restart.incarnation && r.seq === (rejoined.afterSeq as number) + 3), 10_000, { after: mark })
+  const rejoined = await lab.logs.waitFor(
+    "the join to the new incarnation",
+    is("subscriber", "joined", r => r.incarnation === restart.incarnation),
+    10_000,
+    { after: mark },
+  )
+  const next = await lab.logs.waitFor(
+    "messages of the new incarnation",
+    is("subscriber", "received", r => r.incarnation === restart.incarnation && r.seq === (rejoined.afterSeq as number) + 3),
+    10_000,
+    { after: mark },
+  )
 
   assert.notEqual(restart.incarnation, restart.previousIncarnation)
   assert.equal(next.producer, "publisher")
   assert.ok(subscriber.running, "the subscriber was never restarted")
-  assert.deepEqual(lab.logs.filter(r => r.service === "subscriber" && r.event === "gap"), [], "a restart is not a gap")
+  assert.deepEqual(
+    lab.logs.filter(r => r.service === "subscriber" && r.event === "gap"),
+    [],
+    "a restart is not a gap",
+  )
 })

@@ -10,7 +10,8 @@ import { once } from "node:events"
 import { connect } from "node:net"
 import { Dealer, Push, Request, XSubscriber } from "zeromq"
 
-const envelope = (fields: Record<string, unknown>) => Buffer.from(JSON.stringify({ v: 1, producer: "intruder", incarnation: "x", seq: 1, sentAt: Date.now(), body: null, ...fields }))
+const envelope = (fields: Record<string, unknown>) =>
+  Buffer.from(JSON.stringify({ v: 1, producer: "intruder", incarnation: "x", seq: 1, sentAt: Date.now(), body: null, ...fields }))
 
 /** Application-level garbage: each one must give exactly one `bad-message`. */
 export function malformedMessages(maxMessageBytes: number): Buffer[][] {
@@ -25,7 +26,11 @@ export function malformedMessages(maxMessageBytes: number): Buffer[][] {
 
 const LINGER = { linger: 0 }
 
-async function withSocket<S extends { close(): void; connect(address: string): void }>(socket: S, address: string, use: (socket: S) => Promise<void>): Promise<void> {
+async function withSocket<S extends { close(): void; connect(address: string): void }>(
+  socket: S,
+  address: string,
+  use: (socket: S) => Promise<void>,
+): Promise<void> {
   socket.connect(address)
   try {
     await use(socket)
@@ -101,7 +106,9 @@ export async function rawGarbage(host: string, port: number): Promise<void> {
   // The peer closes the connection when it rejects the handshake: that is the
   // event. The timer only bounds a failure (a peer that swallows garbage).
   let timer: NodeJS.Timeout | undefined
-  const refused = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${host}:${port} did not close the connection after the garbage`)), 5000)))
+  const refused = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${host}:${port} did not close the connection after the garbage`)), 5000)),
+  )
   try {
     await Promise.race([once(socket, "close"), refused])
   } finally {

@@ -33,7 +33,11 @@ export class ServiceProcess {
     })
     logs.follow(this.child.stdout!)
     this.child.stderr!.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()))
-    this.exited = once(this.child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null, afterMs: Date.now() - this.signalledAt }))
+    this.exited = once(this.child, "exit").then(([code, signal]) => ({
+      code: code as number | null,
+      signal: signal as NodeJS.Signals | null,
+      afterMs: Date.now() - this.signalledAt,
+    }))
   }
 
   signal(signal: NodeJS.Signals): void {
@@ -59,10 +63,12 @@ export class Lab {
 
   async stopAll(): Promise<void> {
     await Promise.all(
-      this.processes.filter(p => p.running).map(async p => {
-        p.signal("SIGKILL")
-        await p.exited
-      }),
+      this.processes
+        .filter(p => p.running)
+        .map(async p => {
+          p.signal("SIGKILL")
+          await p.exited
+        }),
     )
   }
 }

@@ -72,7 +72,8 @@ export class Story {
     for (let seq = from; seq <= to; seq++) {
       this.send(publisher, stream, seq, incarnation, fields(seq))
       for (const [subscriber, { joinAfter = 0, skip = [], fields: own = () => ({}) }] of Object.entries(subscribers)) {
-        if (seq > joinAfter && !skip.includes(seq)) this.add(subscriber, "received", { producer: publisher, incarnation, stream, seq, ...fields(seq), ...own(seq) })
+        if (seq > joinAfter && !skip.includes(seq))
+          this.add(subscriber, "received", { producer: publisher, incarnation, stream, seq, ...fields(seq), ...own(seq) })
       }
       this.wait(everyMs)
     }
@@ -142,9 +143,20 @@ export class Story {
       const request = { producer: client, incarnation, stream: "requests", seq }
       this.send(client, "requests", seq, incarnation, { id: seq, attempt: 0 })
       if (!lost.includes(seq)) {
-        this.add(server, "received", request).add(server, "delivered", request).add(server, "sent", { seq, inReplyTo: { producer: client, seq } })
+        this.add(server, "received", request)
+          .add(server, "delivered", request)
+          .add(server, "sent", { seq, inReplyTo: { producer: client, seq } })
         this.wait(everyMs / 2)
-        this.add(client, "received", { instance: incarnation, producer: server, incarnation: "s1", seq, id: seq, inReplyTo: { producer: client, seq }, rttMs: everyMs / 2, ...reply(seq) })
+        this.add(client, "received", {
+          instance: incarnation,
+          producer: server,
+          incarnation: "s1",
+          seq,
+          id: seq,
+          inReplyTo: { producer: client, seq },
+          rttMs: everyMs / 2,
+          ...reply(seq),
+        })
         this.wait(everyMs / 2)
       } else {
         this.wait(everyMs)

@@ -2,7 +2,20 @@
 // and the figures of a run recounted from its history, for each promise.
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { account, describeStream, formatRanges, longestSilence, StreamViews, toRanges, type FanOutFigures, type LoadBalancedFigures, type LogEvent, type Observation, type RequestReplyFigures, type StreamRef } from "../../shared/accounting.js"
+import {
+  account,
+  describeStream,
+  formatRanges,
+  longestSilence,
+  StreamViews,
+  toRanges,
+  type FanOutFigures,
+  type LoadBalancedFigures,
+  type LogEvent,
+  type Observation,
+  type RequestReplyFigures,
+  type StreamRef,
+} from "../../shared/accounting.js"
 
 const ticks: StreamRef = { producer: "pub", incarnation: "a", stream: "ticks" }
 const kinds = (observations: Observation[]) => observations.map(o => o.kind)
@@ -100,13 +113,20 @@ describe("the end of a pipeline's live view (load-balanced)", () => {
 
 let clock = 0
 const at = (service: string, event: string, fields: Record<string, unknown> = {}): LogEvent => ({ t: (clock += 10), service, event, ...fields })
-const declare = (service: string, stream: string, promise: string, extra: Record<string, unknown> = {}) => at(service, "producing", { stream, promise, incarnation: "a", ...extra })
-const sent = (service: string, stream: string, seq: number, extra: Record<string, unknown> = {}) => at(service, "sent", { stream, incarnation: "a", seq, ...extra })
+const declare = (service: string, stream: string, promise: string, extra: Record<string, unknown> = {}) =>
+  at(service, "producing", { stream, promise, incarnation: "a", ...extra })
+const sent = (service: string, stream: string, seq: number, extra: Record<string, unknown> = {}) =>
+  at(service, "sent", { stream, incarnation: "a", seq, ...extra })
 const about = (producer: string, stream: string, seq: number, incarnation = "a") => ({ producer, stream, incarnation, seq })
 
 describe("a run's figures, fan-out", () => {
   const run = (consumerEvents: LogEvent[], joinAfter: number | undefined) => {
-    const history = [declare("pub", "ticks", "fan-out"), ...(joinAfter === undefined ? [] : [at("pub", "subscriber-joined", { subscriber: "sub", stream: "ticks", incarnation: "a", afterSeq: joinAfter })]), ...[1, 2, 3, 4, 5, 6].map(seq => sent("pub", "ticks", seq)), ...consumerEvents]
+    const history = [
+      declare("pub", "ticks", "fan-out"),
+      ...(joinAfter === undefined ? [] : [at("pub", "subscriber-joined", { subscriber: "sub", stream: "ticks", incarnation: "a", afterSeq: joinAfter })]),
+      ...[1, 2, 3, 4, 5, 6].map(seq => sent("pub", "ticks", seq)),
+      ...consumerEvents,
+    ]
     return account(history)[0] as FanOutFigures
   }
   const got = (seq: number) => at("sub", "received", about("pub", "ticks", seq))
@@ -139,7 +159,11 @@ describe("a run's figures, fan-out", () => {
 })
 
 describe("a run's figures, load-balanced", () => {
-  const history = (rest: LogEvent[], acknowledged = false) => [declare("vent", "tasks", "load-balanced", acknowledged ? { acknowledged: true } : {}), ...[1, 2, 3, 4].map(seq => sent("vent", "tasks", seq)), ...rest]
+  const history = (rest: LogEvent[], acknowledged = false) => [
+    declare("vent", "tasks", "load-balanced", acknowledged ? { acknowledged: true } : {}),
+    ...[1, 2, 3, 4].map(seq => sent("vent", "tasks", seq)),
+    ...rest,
+  ]
   const took = (worker: string, seq: number) => at(worker, "received", about("vent", "tasks", seq))
   const delivered = (seq: number) => at("sink", "delivered", about("vent", "tasks", seq))
 
@@ -174,12 +198,25 @@ describe("a run's figures, request-reply", () => {
   const handled = (server: string, seq: number) => at(server, "delivered", about("cli", "requests", seq))
 
   it("counts a request tried three times once, with two retries, answered once", () => {
-    const f = client([sent("cli", "requests", 1), sent("cli", "requests", 1, { attempt: 1 }), sent("cli", "requests", 1, { attempt: 2 }), handled("srv", 1), reply(1)])
+    const f = client([
+      sent("cli", "requests", 1),
+      sent("cli", "requests", 1, { attempt: 1 }),
+      sent("cli", "requests", 1, { attempt: 2 }),
+      handled("srv", 1),
+      reply(1),
+    ])
     assert.deepEqual([f.sent, f.tries, f.retries, f.received, f.lost], [1, 3, 2, 1, 0])
   })
 
   it("loses a request only when no try was answered; one awaited at the stop is abandoned", () => {
-    const f = client([sent("cli", "requests", 1), sent("cli", "requests", 2), sent("cli", "requests", 2, { attempt: 1 }), sent("cli", "requests", 3), reply(1), at("cli", "abandoned", { stream: "requests", incarnation: "a", ids: [3] })])
+    const f = client([
+      sent("cli", "requests", 1),
+      sent("cli", "requests", 2),
+      sent("cli", "requests", 2, { attempt: 1 }),
+      sent("cli", "requests", 3),
+      reply(1),
+      at("cli", "abandoned", { stream: "requests", incarnation: "a", ids: [3] }),
+    ])
     assert.deepEqual([f.received, f.lost, f.lostIds, f.abandoned], [1, 1, "2", 1])
   })
 

@@ -8,7 +8,8 @@ import { describeVariant, patterns } from "../../scenarios/chaos/patterns.js"
 import type { History } from "../../scenarios/runner/history.js"
 
 /** A history from [service, event, fields] rows, 10 ms apart. */
-const history = (rows: [string, string, Record<string, unknown>?][]): History => rows.map(([service, event, fields], i) => ({ t: i * 10, service, event, variant: "main", ...fields }))
+const history = (rows: [string, string, Record<string, unknown>?][]): History =>
+  rows.map(([service, event, fields], i) => ({ t: i * 10, service, event, variant: "main", ...fields }))
 type Row = [string, string, Record<string, unknown>?]
 
 const verdict = (pattern: string, rows: Row[]) => {
@@ -22,7 +23,10 @@ function faults(pattern: string): Row[] {
   const scenario = chaosScenario(patterns[pattern]!, { durationS: 5, seed: 1 })
   const scheduled = scenario.figures(history([])).scheduled as number
   const role = Object.values(patterns[pattern]!.roles)[0]!.naive
-  return Array.from({ length: scheduled }, (): Row[] => [["runner", "action", { action: "kill", target: role }], ["runner", "action", { action: "start", target: role }]]).flat()
+  return Array.from({ length: scheduled }, (): Row[] => [
+    ["runner", "action", { action: "kill", target: role }],
+    ["runner", "action", { action: "start", target: role }],
+  ]).flat()
 }
 
 describe("the router-dealer pattern (request-reply)", () => {
@@ -30,10 +34,31 @@ describe("the router-dealer pattern (request-reply)", () => {
     ["paranoid-pirate-client", "producing", { stream: "requests", promise: "request-reply", incarnation: "c1" }],
     ["router-dealer-client", "producing", { stream: "requests", promise: "request-reply", incarnation: "n1" }],
   ]
-  const sent = (client: string, seq: number, attempt = 0): Row => [client, "sent", { stream: "requests", incarnation: client === "paranoid-pirate-client" ? "c1" : "n1", seq, attempt }]
-  const replied = (client: string, seq: number): Row => [client, "received", { instance: client === "paranoid-pirate-client" ? "c1" : "n1", inReplyTo: { producer: client, seq } }]
-  const handled = (worker: string, seq: number, client = "paranoid-pirate-client"): Row => [worker, "delivered", { producer: client, stream: "requests", incarnation: client === "paranoid-pirate-client" ? "c1" : "n1", seq }]
-  const clean: Row[] = [...declared, sent("paranoid-pirate-client", 1), handled("paranoid-pirate-worker-1", 1), replied("paranoid-pirate-client", 1), sent("paranoid-pirate-client", 2), sent("paranoid-pirate-client", 2, 1), handled("paranoid-pirate-worker-2", 2), replied("paranoid-pirate-client", 2)]
+  const sent = (client: string, seq: number, attempt = 0): Row => [
+    client,
+    "sent",
+    { stream: "requests", incarnation: client === "paranoid-pirate-client" ? "c1" : "n1", seq, attempt },
+  ]
+  const replied = (client: string, seq: number): Row => [
+    client,
+    "received",
+    { instance: client === "paranoid-pirate-client" ? "c1" : "n1", inReplyTo: { producer: client, seq } },
+  ]
+  const handled = (worker: string, seq: number, client = "paranoid-pirate-client"): Row => [
+    worker,
+    "delivered",
+    { producer: client, stream: "requests", incarnation: client === "paranoid-pirate-client" ? "c1" : "n1", seq },
+  ]
+  const clean: Row[] = [
+    ...declared,
+    sent("paranoid-pirate-client", 1),
+    handled("paranoid-pirate-worker-1", 1),
+    replied("paranoid-pirate-client", 1),
+    sent("paranoid-pirate-client", 2),
+    sent("paranoid-pirate-client", 2, 1),
+    handled("paranoid-pirate-worker-2", 2),
+    replied("paranoid-pirate-client", 2),
+  ]
 
   it("counts a retried request once, and passes a reliable variant that lost nothing", () => {
     const f = patterns["router-dealer"]!.figures(history(clean), "reliable")
@@ -44,7 +69,10 @@ describe("the router-dealer pattern (request-reply)", () => {
 
   it("fails when a request was handled twice, answered but never handled, or lost", () => {
     assert.equal(verdict("router-dealer", [...clean, ...faults("router-dealer"), handled("paranoid-pirate-worker-2", 1)]), "FAIL")
-    assert.equal(verdict("router-dealer", [...declared, ...faults("router-dealer"), sent("paranoid-pirate-client", 1), replied("paranoid-pirate-client", 1)]), "FAIL")
+    assert.equal(
+      verdict("router-dealer", [...declared, ...faults("router-dealer"), sent("paranoid-pirate-client", 1), replied("paranoid-pirate-client", 1)]),
+      "FAIL",
+    )
     assert.equal(verdict("router-dealer", [...clean, ...faults("router-dealer"), sent("paranoid-pirate-client", 3)]), "FAIL")
   })
 
@@ -53,7 +81,17 @@ describe("the router-dealer pattern (request-reply)", () => {
   })
 
   it("naive: a request given up is lost, even if a worker handled it", () => {
-    const f = patterns["router-dealer"]!.figures(history([...declared, sent("router-dealer-client", 1), handled("router-dealer-worker-1", 1, "router-dealer-client"), sent("router-dealer-client", 2), handled("router-dealer-worker-2", 2, "router-dealer-client"), replied("router-dealer-client", 2)]), "naive")
+    const f = patterns["router-dealer"]!.figures(
+      history([
+        ...declared,
+        sent("router-dealer-client", 1),
+        handled("router-dealer-worker-1", 1, "router-dealer-client"),
+        sent("router-dealer-client", 2),
+        handled("router-dealer-worker-2", 2, "router-dealer-client"),
+        replied("router-dealer-client", 2),
+      ]),
+      "naive",
+    )
     assert.deepEqual([f.made, f.delivered, f.lost, f.lostIds, f.acknowledgedButLost], [2, 1, 1, "1", 0])
   })
 })
@@ -61,7 +99,11 @@ describe("the router-dealer pattern (request-reply)", () => {
 describe("the pipeline pattern (load-balanced, acknowledged)", () => {
   const declared: Row = ["reliable-pipeline-ventilator", "producing", { stream: "tasks", promise: "load-balanced", incarnation: "e", acknowledged: true }]
   const sent = (seq: number): Row => ["reliable-pipeline-ventilator", "sent", { stream: "tasks", incarnation: "e", seq }]
-  const delivered = (seq: number): Row => ["reliable-pipeline-sink", "delivered", { producer: "reliable-pipeline-ventilator", stream: "tasks", incarnation: "e", seq }]
+  const delivered = (seq: number): Row => [
+    "reliable-pipeline-sink",
+    "delivered",
+    { producer: "reliable-pipeline-ventilator", stream: "tasks", incarnation: "e", seq },
+  ]
   const acked = (seq: number): Row => ["reliable-pipeline-ventilator", "acked", { stream: "tasks", incarnation: "e", seq }]
 
   it("passes when every task is delivered once and acknowledged", () => {
@@ -79,12 +121,27 @@ describe("the pipeline pattern (load-balanced, acknowledged)", () => {
 
 describe("the pubsub pattern (a copy of the store)", () => {
   const published = (version: number): Row => ["clone-publisher", "sent", { stream: "updates", incarnation: "e", seq: version }]
-  const applied = (version: number, instance = "s1"): Row => ["clone-subscriber", "delivered", { producer: "clone-publisher", stream: "updates", incarnation: "e", seq: version, instance }]
+  const applied = (version: number, instance = "s1"): Row => [
+    "clone-subscriber",
+    "delivered",
+    { producer: "clone-publisher", stream: "updates", incarnation: "e", seq: version, instance },
+  ]
   const done = (values: Record<string, string>): Row => ["clone-publisher", "done", { values }]
   const state = (values: Record<string, string>): Row => ["clone-subscriber", "state", { values }]
 
   it("counts a change in the copy when applied or in a loaded snapshot, and passes when the copy equals the original", () => {
-    const rows: Row[] = [published(1), published(2), published(3), published(4), applied(1), ["clone-subscriber", "snapshot", { snapshotVersion: 3 }], applied(4), done({ a: "1", b: "4" }), state({ a: "1", b: "old" }), state({ a: "1", b: "4" })]
+    const rows: Row[] = [
+      published(1),
+      published(2),
+      published(3),
+      published(4),
+      applied(1),
+      ["clone-subscriber", "snapshot", { snapshotVersion: 3 }],
+      applied(4),
+      done({ a: "1", b: "4" }),
+      state({ a: "1", b: "old" }),
+      state({ a: "1", b: "4" }),
+    ]
     const f = patterns.pubsub!.figures(history(rows), "reliable")
     assert.deepEqual([f.made, f.delivered, f.lost, f.duplicated, f.finalStateDiffers], [4, 4, 0, 0, 0])
     assert.equal(verdict("pubsub", [...rows, ...faults("pubsub")]), "PASS")

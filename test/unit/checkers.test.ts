@@ -3,15 +3,27 @@
 // in scenario-checks.test.ts.
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { fanOut, foreignReplies, gapsLogged, loadBalanced, parseIds, recoveryMs, requestReply, sentUpTo, standardFigures } from "../../scenarios/runner/checkers.js"
+import {
+  fanOut,
+  foreignReplies,
+  gapsLogged,
+  loadBalanced,
+  parseIds,
+  recoveryMs,
+  requestReply,
+  sentUpTo,
+  standardFigures,
+} from "../../scenarios/runner/checkers.js"
 import type { History, HistoryEvent } from "../../scenarios/runner/history.js"
 
 let clock = 0
 const at = (fields: Partial<HistoryEvent> & { service: string; event: string }, variant = "main"): HistoryEvent => ({ t: (clock += 100), variant, ...fields })
-const declare = (service: string, stream: string, promise: string, variant = "main") => at({ service, event: "producing", stream, promise, incarnation: "a" }, variant)
+const declare = (service: string, stream: string, promise: string, variant = "main") =>
+  at({ service, event: "producing", stream, promise, incarnation: "a" }, variant)
 const sent = (seq: number, variant = "main") => at({ service: "pub", event: "sent", stream: "ticks", incarnation: "a", seq }, variant)
 const got = (seq: number, variant = "main") => at({ service: "sub", event: "received", producer: "pub", stream: "ticks", incarnation: "a", seq }, variant)
-const joined = (afterSeq: number, variant = "main") => at({ service: "pub", event: "subscriber-joined", subscriber: "sub", stream: "ticks", incarnation: "a", afterSeq }, variant)
+const joined = (afterSeq: number, variant = "main") =>
+  at({ service: "pub", event: "subscriber-joined", subscriber: "sub", stream: "ticks", incarnation: "a", afterSeq }, variant)
 
 describe("the stream helpers", () => {
   it("finds one consumer's fan-out figures, and cuts the sends after a seq", () => {
@@ -64,7 +76,13 @@ describe("the stream helpers", () => {
 describe("standardFigures", () => {
   it("reports every declared stream by its promise, keyed by variant when there are several", () => {
     const history = [
-      ...["one", "two"].flatMap(variant => [declare("pub", "ticks", "fan-out", variant), joined(0, variant), sent(1, variant), sent(2, variant), got(1, variant)]),
+      ...["one", "two"].flatMap(variant => [
+        declare("pub", "ticks", "fan-out", variant),
+        joined(0, variant),
+        sent(1, variant),
+        sent(2, variant),
+        got(1, variant),
+      ]),
       at({ service: "pub", event: "sent", stream: "undeclared", incarnation: "a", seq: 1 }, "one"),
     ]
     const { streams } = standardFigures(history)

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { differingKeys, digestOf, Replica, Store } from "../../services/clone/store.js"
+import { Replica, Store } from "../../services/clone/store.js"
+import { differingKeys, digestOf } from "../../shared/keyvalue.js"
 
 const u = (version: number, key = `k${version % 3}`, value = `v${version}`) => ({ key, value, version })
 
@@ -54,7 +55,10 @@ describe("the Clone replica", () => {
     assert.equal(replica.load({ version: 3, entries: {} }).outcome, "gap")
     assert.equal(replica.syncing, true)
     const after = replica.load({ version: 4, entries: {} })
-    assert.deepEqual({ applied: after.applied.map(a => a.version), outcome: after.outcome, version: replica.version }, { applied: [5, 6], outcome: "synced", version: 6 })
+    assert.deepEqual(
+      { applied: after.applied.map(a => a.version), outcome: after.outcome, version: replica.version },
+      { applied: [5, 6], outcome: "synced", version: 6 },
+    )
   })
 
   it("learns from the publisher's heartbeat that it missed the latest updates", () => {

@@ -1,7 +1,23 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
 import { readFileSync } from "node:fs"
-import { boolean, checkEnvFile, COMPOSE_KEYS, ConfigError, decimal, endpoint, endpoints, integer, integers, jsonObject, oneOf, parseConfig, settingsTable, SETTINGS, text } from "../../shared/config.js"
+import {
+  boolean,
+  checkEnvFile,
+  COMPOSE_KEYS,
+  ConfigError,
+  decimal,
+  endpoint,
+  endpoints,
+  integer,
+  integers,
+  jsonObject,
+  oneOf,
+  parseConfig,
+  settingsTable,
+  SETTINGS,
+  text,
+} from "../../shared/config.js"
 
 describe("parseConfig", () => {
   const spec = {
@@ -56,7 +72,11 @@ describe("parseConfig", () => {
   it("parses lists of endpoints and integers, and JSON objects", () => {
     const spec = { E: endpoints(["tcp://a:1"]), N: integers([0], { max: 10 }), J: jsonObject(null) }
     assert.deepEqual(parseConfig(spec, {}), { E: ["tcp://a:1"], N: [0], J: null })
-    assert.deepEqual(parseConfig(spec, { E: "tcp://a:1, tcp://b:2", N: "1,2,3", J: '{"path":"x"}' }), { E: ["tcp://a:1", "tcp://b:2"], N: [1, 2, 3], J: { path: "x" } })
+    assert.deepEqual(parseConfig(spec, { E: "tcp://a:1, tcp://b:2", N: "1,2,3", J: '{"path":"x"}' }), {
+      E: ["tcp://a:1", "tcp://b:2"],
+      N: [1, 2, 3],
+      J: { path: "x" },
+    })
     assert.throws(() => parseConfig(spec, { E: "tcp://a:1,nope" }), /invalid E="tcp:\/\/a:1,nope": expected a comma-separated list of ZeroMQ endpoints/)
     assert.throws(() => parseConfig(spec, { N: "1,11" }), /invalid N="1,11": expected a comma-separated list of integers from 0 to 10/)
     assert.throws(() => parseConfig(spec, { J: "[1]" }), /invalid J="\[1\]": expected a JSON object/)
@@ -66,24 +86,38 @@ describe("parseConfig", () => {
 describe("the settings schema and .env", () => {
   it("warns of a key no service reads, naming the setting it most likely meant", () => {
     const { unknown, invalid } = checkEnvFile({ PUBSUB_RAT: "20", PUB_PORT: "abc", NODE_IMAGE: "x" })
-    assert.deepEqual(unknown, [{ key: "PUBSUB_RAT", suggestion: "PUBSUB_RATE" }, { key: "PUB_PORT", suggestion: undefined }])
+    assert.deepEqual(unknown, [
+      { key: "PUBSUB_RAT", suggestion: "PUBSUB_RATE" },
+      { key: "PUB_PORT", suggestion: undefined },
+    ])
     assert.deepEqual(invalid, [])
   })
 
   it("fails on a value a service would refuse, naming the setting, the value and what is allowed", () => {
     const { invalid } = checkEnvFile({ PUBSUB_RATE: "abc", LOG_LEVEL: "debug" })
-    assert.deepEqual(invalid.map(e => e.message), ['invalid PUBSUB_RATE="abc": expected a number from 0.01 to 1000000'])
+    assert.deepEqual(
+      invalid.map(e => e.message),
+      ['invalid PUBSUB_RATE="abc": expected a number from 0.01 to 1000000'],
+    )
   })
 
   it("shows every setting's value, where it comes from, and the services that set it otherwise", () => {
     const rows = settingsTable({ PUBSUB_RATE: "20" }, { "lazy-pirate-server": { REQREP_BIND: "tcp://*:5569", PUBSUB_RATE: "20" } })
-    assert.deepEqual(rows.find(r => r.name === "PUBSUB_RATE"), { name: "PUBSUB_RATE", value: "20", from: ".env", overrides: [] })
-    assert.deepEqual(rows.find(r => r.name === "REQREP_BIND"), { name: "REQREP_BIND", value: "tcp://*:5559", from: "default", overrides: [{ service: "lazy-pirate-server", value: "tcp://*:5569" }] })
+    assert.deepEqual(
+      rows.find(r => r.name === "PUBSUB_RATE"),
+      { name: "PUBSUB_RATE", value: "20", from: ".env", overrides: [] },
+    )
+    assert.deepEqual(
+      rows.find(r => r.name === "REQREP_BIND"),
+      { name: "REQREP_BIND", value: "tcp://*:5559", from: "default", overrides: [{ service: "lazy-pirate-server", value: "tcp://*:5569" }] },
+    )
     assert.equal(rows.length, Object.keys(SETTINGS).length)
   })
 
   it(".env.example names only settings, each with its schema default (it cannot drift)", () => {
-    const lines = readFileSync(new URL("../../.env.example", import.meta.url), "utf8").split("\n").filter(line => /^#?[A-Z][A-Z0-9_]*=/.test(line))
+    const lines = readFileSync(new URL("../../.env.example", import.meta.url), "utf8")
+      .split("\n")
+      .filter(line => /^#?[A-Z][A-Z0-9_]*=/.test(line))
     assert.ok(lines.length > 10)
     for (const line of lines) {
       assert.ok(line.startsWith("#"), `${line}: commented, so that a copied .env changes nothing by itself`)

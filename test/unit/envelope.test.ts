@@ -12,7 +12,15 @@ describe("envelope", () => {
     const envelope = producer.next({ echo: "hi" }, { producer: "reqrep-client", seq: 7 }, 42)
     const decoded = decodeEnvelope(encodeEnvelope(envelope), MAX)
     assert.deepEqual(decoded, { ok: true, envelope })
-    assert.deepEqual(envelope, { v: 1, producer: "reqrep-server", incarnation: producer.incarnation, seq: 1, sentAt: 42, body: { echo: "hi" }, inReplyTo: { producer: "reqrep-client", seq: 7 } })
+    assert.deepEqual(envelope, {
+      v: 1,
+      producer: "reqrep-server",
+      incarnation: producer.incarnation,
+      seq: 1,
+      sentAt: 42,
+      body: { echo: "hi" },
+      inReplyTo: { producer: "reqrep-client", seq: 7 },
+    })
   })
 
   it("numbers messages 1, 2, 3 within an incarnation, and each producer gets a new incarnation", () => {

@@ -8,11 +8,20 @@ describe("the reliable ventilator's ledger", () => {
     const ledger = new Ledger()
     ledger.sent(1, 10, 0)
     ledger.sent(2, 10, 100)
-    assert.deepEqual(ledger.due(999, 1000).map(t => t.taskId), [])
-    assert.deepEqual(ledger.due(1000, 1000).map(t => t.taskId), [1])
+    assert.deepEqual(
+      ledger.due(999, 1000).map(t => t.taskId),
+      [],
+    )
+    assert.deepEqual(
+      ledger.due(1000, 1000).map(t => t.taskId),
+      [1],
+    )
     assert.equal(ledger.ack(1), true)
     assert.equal(ledger.ack(1), false, "a second ack of the same task counts once")
-    assert.deepEqual(ledger.due(5000, 1000).map(t => t.taskId), [2])
+    assert.deepEqual(
+      ledger.due(5000, 1000).map(t => t.taskId),
+      [2],
+    )
     ledger.sent(2, 10, 5000)
     assert.equal(ledger.due(5000, 1000).length, 0, "sent again: not due until its timeout again")
     assert.equal(ledger.due(6000, 1000)[0]?.attempts, 2)
@@ -22,7 +31,10 @@ describe("the reliable ventilator's ledger", () => {
   it("replays a journal after a restart: next id, and every unacknowledged task due at once", () => {
     const ledger = Ledger.replay([{ sent: 1, workMs: 5 }, { sent: 2, workMs: 5 }, { acked: 1 }, { sent: 3, workMs: 5 }], 10_000)
     assert.equal(ledger.nextId, 4)
-    assert.deepEqual(ledger.due(10_000, 60_000).map(t => t.taskId), [2, 3])
+    assert.deepEqual(
+      ledger.due(10_000, 60_000).map(t => t.taskId),
+      [2, 3],
+    )
     assert.equal(ledger.acked, 1)
   })
 

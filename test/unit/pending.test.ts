@@ -3,7 +3,15 @@ import { describe, it, mock } from "node:test"
 import type { Envelope } from "../../shared/envelope.js"
 import { PendingRequests, RequestAbandoned, RequestTimeout } from "../../services/router-dealer/pending.js"
 
-const reply = (seq: number): Envelope => ({ v: 1, producer: "router-dealer-worker-1", incarnation: "w", seq, sentAt: 0, body: null, inReplyTo: { producer: "router-dealer-client", seq } })
+const reply = (seq: number): Envelope => ({
+  v: 1,
+  producer: "router-dealer-worker-1",
+  incarnation: "w",
+  seq,
+  sentAt: 0,
+  body: null,
+  inReplyTo: { producer: "router-dealer-client", seq },
+})
 
 describe("PendingRequests", () => {
   it("resolves each request with its own reply, in any order, and forgets it", async () => {

@@ -3,7 +3,15 @@ import { describe, it } from "node:test"
 import { eventsTable, formatComposeLine, formatRecord, LogView, serviceColor } from "../../shared/pretty.js"
 
 describe("pretty log lines", () => {
-  const record = { timestamp: "2026-01-02T03:04:05.678Z", level: "warn", service: "pubsub-subscriber", pattern: "pubsub", event: "gap", message: "3 message(s) missing", count: 3 }
+  const record = {
+    timestamp: "2026-01-02T03:04:05.678Z",
+    level: "warn",
+    service: "pubsub-subscriber",
+    pattern: "pubsub",
+    event: "gap",
+    message: "3 message(s) missing",
+    count: 3,
+  }
 
   it("shows time, service, event, message and the event's own fields", () => {
     assert.equal(formatRecord(record, { color: false, width: 18 }), `03:04:05.678 pubsub-subscriber  ${"gap".padEnd(18)} 3 message(s) missing {"count":3}`)
@@ -17,7 +25,20 @@ describe("pretty log lines", () => {
     assert.ok(first !== undefined)
     assert.equal(later, first)
     assert.equal(first, String(serviceColor("pubsub-subscriber")))
-    const services = ["pubsub-publisher", "pubsub-subscriber", "pipeline-ventilator", "pipeline-worker-1", "pipeline-worker-2", "pipeline-sink", "reqrep-server", "reqrep-client", "router-dealer-broker", "router-dealer-worker-1", "router-dealer-worker-2", "router-dealer-client"]
+    const services = [
+      "pubsub-publisher",
+      "pubsub-subscriber",
+      "pipeline-ventilator",
+      "pipeline-worker-1",
+      "pipeline-worker-2",
+      "pipeline-sink",
+      "reqrep-server",
+      "reqrep-client",
+      "router-dealer-broker",
+      "router-dealer-worker-1",
+      "router-dealer-worker-2",
+      "router-dealer-client",
+    ]
     assert.ok(new Set(services.map(serviceColor)).size >= 4, "at least four colors among the twelve services")
   })
 
@@ -29,13 +50,21 @@ describe("pretty log lines", () => {
 })
 
 describe("the view make logs prints", () => {
-  const compose = (service: string, record: Record<string, unknown>) => `${service}-1  | ${JSON.stringify({ timestamp: "2026-01-02T03:04:05.000Z", level: "info", service, pattern: "pubsub", instance: "a", message: String(record.event), ...record })}`
+  const compose = (service: string, record: Record<string, unknown>) =>
+    `${service}-1  | ${JSON.stringify({ timestamp: "2026-01-02T03:04:05.000Z", level: "info", service, pattern: "pubsub", instance: "a", message: String(record.event), ...record })}`
   const view = (options = {}) => new LogView({ color: false, ...options })
 
   it("leaves out the per-message lines unless asked, and keeps what the lab is about", () => {
-    const lines = [compose("pubsub-subscriber", { event: "received", seq: 1 }), compose("pubsub-subscriber", { event: "socket.disconnect" }), compose("pubsub-subscriber", { event: "gap", count: 3 })]
+    const lines = [
+      compose("pubsub-subscriber", { event: "received", seq: 1 }),
+      compose("pubsub-subscriber", { event: "socket.disconnect" }),
+      compose("pubsub-subscriber", { event: "gap", count: 3 }),
+    ]
     const quiet = view()
-    assert.deepEqual(lines.flatMap(line => quiet.feed(line)).map(l => l.split(/\s+/)[2]), ["socket.disconnect", "gap"])
+    assert.deepEqual(
+      lines.flatMap(line => quiet.feed(line)).map(l => l.split(/\s+/)[2]),
+      ["socket.disconnect", "gap"],
+    )
     const verbose = view({ verbose: true })
     assert.equal(lines.flatMap(line => verbose.feed(line)).length, 3)
   })
@@ -51,7 +80,8 @@ describe("the view make logs prints", () => {
 
   it("turns each stats line into a summary with rates, lost and duplicated", () => {
     const v = view()
-    const stats = (at: string, received: number, lost: number) => `pubsub-subscriber-1  | ${JSON.stringify({ timestamp: at, level: "info", service: "pubsub-subscriber", pattern: "pubsub", instance: "a", event: "stats", received, lost, duplicated: 0 })}`
+    const stats = (at: string, received: number, lost: number) =>
+      `pubsub-subscriber-1  | ${JSON.stringify({ timestamp: at, level: "info", service: "pubsub-subscriber", pattern: "pubsub", instance: "a", event: "stats", received, lost, duplicated: 0 })}`
     v.feed(stats("2026-01-02T03:04:00.000Z", 100, 0))
     const [line] = v.feed(stats("2026-01-02T03:04:05.000Z", 150, 2))
     assert.match(line!, /summary\s+received 150 \(10\.0\/s\) · lost 2 · duplicated 0/)
@@ -62,7 +92,7 @@ describe("the view make logs prints", () => {
     assert.deepEqual(view({ pattern: "pubsub" }).feed(other), [])
     assert.deepEqual(view({ service: "pubsub-subscriber" }).feed(other), [])
     assert.equal(view({ service: "pipeline-sink" }).feed(other).length, 1)
-    assert.match(view().feed("pubsub-publisher-1  | config error: invalid PUBSUB_RATE=\"x\"")[0]!, /config error/)
+    assert.match(view().feed('pubsub-publisher-1  | config error: invalid PUBSUB_RATE="x"')[0]!, /config error/)
   })
 
   it("lists the last life-cycle, fault and loss events as a table", () => {
@@ -71,7 +101,14 @@ describe("the view make logs prints", () => {
       { timestamp: "2026-01-02T03:04:02.000Z", service: "a", event: "sent", message: "seq 1" },
       { timestamp: "2026-01-02T03:04:03.000Z", service: "b", event: "gap", message: "3 lost" },
     ]
-    assert.equal(eventsTable(records, 10), ["time                     service  event      detail", "2026-01-02 03:04:01.000  a        listening  bound", "2026-01-02 03:04:03.000  b        gap        3 lost"].join("\n"))
+    assert.equal(
+      eventsTable(records, 10),
+      [
+        "time                     service  event      detail",
+        "2026-01-02 03:04:01.000  a        listening  bound",
+        "2026-01-02 03:04:03.000  b        gap        3 lost",
+      ].join("\n"),
+    )
     assert.equal(eventsTable(records, 1).split("\n").length, 2)
   })
 })

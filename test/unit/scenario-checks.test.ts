@@ -15,7 +15,10 @@ interface Cases {
   fail: Record<string, () => History>
 }
 
-const is = (service: string, event: string, where: (e: HistoryEvent) => boolean = () => true) => (e: HistoryEvent) => e.service === service && e.event === event && where(e)
+const is =
+  (service: string, event: string, where: (e: HistoryEvent) => boolean = () => true) =>
+  (e: HistoryEvent) =>
+    e.service === service && e.event === event && where(e)
 const replyTo = (e: HistoryEvent) => (e.inReplyTo as { seq: number } | undefined)?.seq
 
 // --- PUB/SUB -------------------------------------------------------------------
@@ -27,7 +30,11 @@ function psReconnect({ skip = [] as number[], loggedBeforeJoin = 5, restartLogge
   const everyone = (extra: Record<string, { skip?: number[] }> = {}) => Object.fromEntries(SUBS.map(sub => [sub, { joinAfter: 0, ...extra[sub] }]))
   s.add("pubsub-publisher", "listening", { instance: "A" }).publish({ incarnation: "A", to: 30, subscribers: everyone() })
   for (const [i, incarnation] of ["B", "C", "D", "E", "F"].entries()) {
-    s.action("kill", "pubsub-publisher").wait(1000).action("start", "pubsub-publisher").wait(100).add("pubsub-publisher", "listening", { instance: incarnation })
+    s.action("kill", "pubsub-publisher")
+      .wait(1000)
+      .action("start", "pubsub-publisher")
+      .wait(100)
+      .add("pubsub-publisher", "listening", { instance: incarnation })
     s.wait(slowLast && i === 4 ? 2500 : 80)
     for (const sub of SUBS) {
       if (restartLogged) s.add(sub, "producer-restart", { producer: "pubsub-publisher", incarnation })
@@ -51,7 +58,8 @@ function psFirstMessages({ slowJoinAfter = 53, cutGapLogged = true } = {}): Hist
   slow.add("pubsub-subscriber", "joined", { producer: "pubsub-publisher", incarnation: "i1", stream: "ticks", beforeJoin: slowJoinAfter })
   const cut = new Story("cut-after-join")
   cut.publish({ incarnation: "i2", to: 120, subscribers: { "pubsub-subscriber": { joinAfter: 0, skip: Array.from({ length: 75 }, (_, i) => i + 1) } } })
-  if (cutGapLogged) cut.add("pubsub-subscriber", "gap", { producer: "pubsub-publisher", incarnation: "i2", stream: "ticks", missing: [{ from: 1, to: 75 }], count: 75 })
+  if (cutGapLogged)
+    cut.add("pubsub-subscriber", "gap", { producer: "pubsub-publisher", incarnation: "i2", stream: "ticks", missing: [{ from: 1, to: 75 }], count: 75 })
   return merge(slow, cut)
 }
 
@@ -73,14 +81,18 @@ function psNoSubscriber({ keptForLater = false, stall = false } = {}): History {
   s.add("pubsub-publisher", "stats", { subscriptions: 0 })
   s.action("up", "pubsub-subscriber", { startedAt: s.now })
   const first = keptForLater ? 990 : 1006
-  return s.publish({ from: 1001, to: 1100, everyMs: 5, declare: false, subscribers: { "pubsub-subscriber": { joinAfter: 1005 } } }).publish({ from: first, to: keptForLater ? 1000 : 0, declare: false, subscribers: { "pubsub-subscriber": { joinAfter: 0 } } }).history()
+  return s
+    .publish({ from: 1001, to: 1100, everyMs: 5, declare: false, subscribers: { "pubsub-subscriber": { joinAfter: 1005 } } })
+    .publish({ from: first, to: keptForLater ? 1000 : 0, declare: false, subscribers: { "pubsub-subscriber": { joinAfter: 0 } } })
+    .history()
 }
 
 function psSlowSubscriber({ drops = true, gapLogged = true } = {}): History {
   const s = new Story()
   const dropped = drops ? Array.from({ length: 60 }, (_, i) => i + 201) : []
   s.publish({ to: 400, everyMs: 5, subscribers: { "pubsub-subscriber": { joinAfter: 0, skip: dropped } } })
-  if (drops && gapLogged) s.add("pubsub-subscriber", "gap", { producer: "pubsub-publisher", incarnation: "i1", stream: "ticks", missing: [{ from: 201, to: 260 }], count: 60 })
+  if (drops && gapLogged)
+    s.add("pubsub-subscriber", "gap", { producer: "pubsub-publisher", incarnation: "i1", stream: "ticks", missing: [{ from: 201, to: 260 }], count: 60 })
   return s.history()
 }
 
@@ -89,13 +101,16 @@ function psSuicidalSnail({ snailSkip = [] as number[], exitCode = 3 } = {}): His
   s.publish({ to: 200, everyMs: 5, subscribers: { "pubsub-subscriber": { joinAfter: 0 }, "pubsub-snail": { joinAfter: 0, skip: snailSkip } } })
   s.add("pubsub-snail", "too-slow", { seq: 200, lagMs: 1100 }).add("pubsub-snail", "shutdown", { exitCode })
   s.publish({ from: 201, to: 300, everyMs: 5, declare: false, subscribers: { "pubsub-subscriber": { skip: Array.from({ length: 11 }, (_, i) => i + 250) } } })
-  return s.add("pubsub-subscriber", "gap", { producer: "pubsub-publisher", incarnation: "i1", stream: "ticks", missing: [{ from: 250, to: 260 }], count: 11 }).history()
+  return s
+    .add("pubsub-subscriber", "gap", { producer: "pubsub-publisher", incarnation: "i1", stream: "ticks", missing: [{ from: 250, to: 260 }], count: 11 })
+    .history()
 }
 
 function psTwoPublishers({ skip2 = [] as number[] } = {}): History {
   const s = new Story()
   const pubs = ["pubsub-publisher", "pubsub-publisher-2"]
-  for (const p of pubs) s.declare(p, "ticks", "fan-out", p).add(p, "subscriber-joined", { subscriber: "pubsub-subscriber", stream: "ticks", incarnation: p, afterSeq: 0 })
+  for (const p of pubs)
+    s.declare(p, "ticks", "fan-out", p).add(p, "subscriber-joined", { subscriber: "pubsub-subscriber", stream: "ticks", incarnation: p, afterSeq: 0 })
   for (let seq = 1; seq <= 60; seq++) {
     for (const p of pubs) {
       s.send(p, "ticks", seq, p)
@@ -108,7 +123,11 @@ function psTwoPublishers({ skip2 = [] as number[] } = {}): History {
 
 function psTopicFilter({ other = 0 } = {}): History {
   const s = new Story()
-  for (let i = 1; i <= 30; i++) s.add("pubsub-subscriber", "received", { topic: "ticks", seq: i }).add("pubsub-subscriber", "received", { topic: "ticks-extra", seq: i }).add("pubsub-publisher-b", "sent", { seq: i }).wait(50)
+  for (let i = 1; i <= 30; i++)
+    s.add("pubsub-subscriber", "received", { topic: "ticks", seq: i })
+      .add("pubsub-subscriber", "received", { topic: "ticks-extra", seq: i })
+      .add("pubsub-publisher-b", "sent", { seq: i })
+      .wait(50)
   for (let i = 1; i <= other; i++) s.add("pubsub-subscriber", "received", { topic: "other", seq: i })
   return s.history()
 }
@@ -120,7 +139,9 @@ function psPausedPublisher({ plainNoticed = false, noticedAfterMs = 1800 } = {})
   const pausedAt = s.action("pause", "pubsub-publisher").now
   s.wait(noticedAfterMs).add(beat, "socket.disconnect")
   if (plainNoticed) s.add(plain, "socket.disconnect")
-  s.wait(pausedAt + 5000 - s.now).action("unpause", "pubsub-publisher").wait(40)
+  s.wait(pausedAt + 5000 - s.now)
+    .action("unpause", "pubsub-publisher")
+    .wait(40)
   return s.publish({ from: 41, to: 80, declare: false, subscribers: { [plain]: {}, [beat]: {} } }).history()
 }
 
@@ -140,7 +161,10 @@ function netPartition({ alsoLost = [] as number[] } = {}): History {
 
 function netNewIp({ sameAddress = false } = {}): History {
   const s = new Story()
-  s.add("runner", "address", { target: "pubsub-publisher", ip: "172.20.0.2" }).add("runner", "address", { target: "pubsub-publisher", ip: sameAddress ? "172.20.0.2" : "172.20.0.5" })
+  s.add("runner", "address", { target: "pubsub-publisher", ip: "172.20.0.2" }).add("runner", "address", {
+    target: "pubsub-publisher",
+    ip: sameAddress ? "172.20.0.2" : "172.20.0.5",
+  })
   s.add("pubsub-subscriber", "producer-restart", { producer: "pubsub-publisher", incarnation: "B" })
   for (let seq = 1; seq <= 25; seq++) s.add("pubsub-subscriber", "received", { producer: "pubsub-publisher", incarnation: "B", stream: "ticks", seq }).wait(50)
   return s.history()
@@ -178,14 +202,23 @@ function ppWorkerKilled({ named = [9, 11], sinkLost = 2 } = {}): History {
   s.pipeline({ workers, to: 8 }).action("kill", workers[0]!)
   s.pipeline({ workers, from: 9, to: 12, lost: [9, 11], declare: false })
   s.pipeline({ workers: [workers[1]!], from: 13, to: 40, declare: false })
-  s.add("pipeline-sink", "gap", { producer: "pipeline-ventilator", incarnation: "v1", stream: "tasks", missing: named.map(seq => ({ from: seq, to: seq })), count: named.length })
+  s.add("pipeline-sink", "gap", {
+    producer: "pipeline-ventilator",
+    incarnation: "v1",
+    stream: "tasks",
+    missing: named.map(seq => ({ from: seq, to: seq })),
+    count: named.length,
+  })
   return s.add("pipeline-sink", "stats", { received: 38, lost: sinkLost, pending: 0 }).history()
 }
 
 function ppKillMidTask({ plainDoneBeforeKill = false, deliveredBeforeDone = false } = {}): History {
   const plain = new Story("plain")
   const task = (v: string, seq: number, incarnation = "v1") => ({ producer: v, incarnation, stream: "tasks", seq, taskId: seq })
-  plain.declare("pipeline-ventilator", "tasks", "load-balanced", "v1").send("pipeline-ventilator", "tasks", 1, "v1").add("pipeline-worker-1", "received", task("pipeline-ventilator", 1))
+  plain
+    .declare("pipeline-ventilator", "tasks", "load-balanced", "v1")
+    .send("pipeline-ventilator", "tasks", 1, "v1")
+    .add("pipeline-worker-1", "received", task("pipeline-ventilator", 1))
   if (plainDoneBeforeKill) plain.add("pipeline-worker-1", "done", task("pipeline-ventilator", 1))
   plain.wait(300).action("kill", "pipeline-worker-1")
   plain.pipeline({ workers: ["pipeline-worker-2"], from: 2, to: 12, declare: false })
@@ -193,12 +226,37 @@ function ppKillMidTask({ plainDoneBeforeKill = false, deliveredBeforeDone = fals
 
   const reliable = new Story("reliable")
   const v = "reliable-pipeline-ventilator"
-  reliable.declare(v, "tasks", "load-balanced", "e", { acknowledged: true }).send(v, "tasks", 1, "e", { attempt: 0 }).add("reliable-pipeline-worker-1", "received", task(v, 1, "e")).wait(300).action("kill", "reliable-pipeline-worker-1").wait(3000)
-  reliable.add(v, "resend", { taskId: 1 }).send(v, "tasks", 1, "e", { attempt: 1 }).add("reliable-pipeline-worker-2", "received", task(v, 1, "e"))
-  if (deliveredBeforeDone) reliable.add("reliable-pipeline-sink", "delivered", { ...task(v, 1, "e"), worker: "reliable-pipeline-worker-2" }).wait(1500).add("reliable-pipeline-worker-2", "done", task(v, 1, "e"))
-  else reliable.wait(1500).add("reliable-pipeline-worker-2", "done", task(v, 1, "e")).add("reliable-pipeline-sink", "delivered", { ...task(v, 1, "e"), worker: "reliable-pipeline-worker-2" })
+  reliable
+    .declare(v, "tasks", "load-balanced", "e", { acknowledged: true })
+    .send(v, "tasks", 1, "e", { attempt: 0 })
+    .add("reliable-pipeline-worker-1", "received", task(v, 1, "e"))
+    .wait(300)
+    .action("kill", "reliable-pipeline-worker-1")
+    .wait(3000)
+  reliable
+    .add(v, "resend", { taskId: 1 })
+    .send(v, "tasks", 1, "e", { attempt: 1 })
+    .add("reliable-pipeline-worker-2", "received", task(v, 1, "e"))
+  if (deliveredBeforeDone)
+    reliable
+      .add("reliable-pipeline-sink", "delivered", { ...task(v, 1, "e"), worker: "reliable-pipeline-worker-2" })
+      .wait(1500)
+      .add("reliable-pipeline-worker-2", "done", task(v, 1, "e"))
+  else
+    reliable
+      .wait(1500)
+      .add("reliable-pipeline-worker-2", "done", task(v, 1, "e"))
+      .add("reliable-pipeline-sink", "delivered", { ...task(v, 1, "e"), worker: "reliable-pipeline-worker-2" })
   reliable.add(v, "acked", { stream: "tasks", incarnation: "e", seq: 1 })
-  reliable.pipeline({ ventilator: v, workers: ["reliable-pipeline-worker-2"], sink: "reliable-pipeline-sink", incarnation: "e", from: 2, to: 12, declare: false })
+  reliable.pipeline({
+    ventilator: v,
+    workers: ["reliable-pipeline-worker-2"],
+    sink: "reliable-pipeline-sink",
+    incarnation: "e",
+    from: 2,
+    to: 12,
+    declare: false,
+  })
   for (let seq = 2; seq <= 12; seq++) reliable.add(v, "acked", { stream: "tasks", incarnation: "e", seq })
   return merge(plain, reliable)
 }
@@ -206,7 +264,11 @@ function ppKillMidTask({ plainDoneBeforeKill = false, deliveredBeforeDone = fals
 function ppWorkerRestart({ restarted = true } = {}): History {
   const s = new Story()
   const [w1, w2] = ["pipeline-worker-1", "pipeline-worker-2"] as const
-  s.add(w1, "connecting", { instance: "a" }).pipeline({ workers: [w1, w2], to: 10 }).action("kill", w1).wait(2000).action("start", w1)
+  s.add(w1, "connecting", { instance: "a" })
+    .pipeline({ workers: [w1, w2], to: 10 })
+    .action("kill", w1)
+    .wait(2000)
+    .action("start", w1)
   if (restarted) s.add(w1, "connecting", { instance: "b" })
   return s.pipeline({ workers: restarted ? [w1, w2] : [w2], from: 11, to: 40, declare: false }).history()
 }
@@ -215,7 +277,8 @@ function ppFairQueue({ inTurns = true } = {}): History {
   const s = new Story()
   const [v1, v2] = ["pipeline-ventilator", "pipeline-ventilator-2"] as const
   for (const v of [v1, v2]) s.declare(v, "tasks", "load-balanced", v)
-  const deliver = (v: string, seq: number) => s.send(v, "tasks", seq, v).add("pipeline-sink", "delivered", { producer: v, incarnation: v, stream: "tasks", seq, worker: "pipeline-worker-1" }).wait(5)
+  const deliver = (v: string, seq: number) =>
+    s.send(v, "tasks", seq, v).add("pipeline-sink", "delivered", { producer: v, incarnation: v, stream: "tasks", seq, worker: "pipeline-worker-1" }).wait(5)
   // The first ventilator is up first: its first 30 tasks go before the second has any.
   for (let seq = 1; seq <= 30; seq++) deliver(v1, seq)
   if (inTurns) {
@@ -247,10 +310,17 @@ function rrServerKilled({ naiveRepliesAfterKill = false, retriesBeforeGivingUp =
   s.action("kill", "reqrep-server")
   if (naiveRepliesAfterKill) s.requests({ client: naive, servers: ["reqrep-server"], from: 3, to: 3, incarnation: "n1", declare: false })
   s.send(retrying, "requests", 4, "r1", { attempt: 0 }).wait(3000).add(retrying, "timeout", { seq: 4 }).action("start", "reqrep-server")
-  s.send(retrying, "requests", 4, "r1", { attempt: 1 }).add(retrying, "received", { instance: "r1", producer: "reqrep-server", inReplyTo: { producer: retrying, seq: 4 } })
-  s.requests({ client: retrying, servers: ["reqrep-server"], from: 5, to: 7, incarnation: "r1", declare: false }).wait(5000).action("kill", "reqrep-server")
+  s.send(retrying, "requests", 4, "r1", { attempt: 1 }).add(retrying, "received", {
+    instance: "r1",
+    producer: "reqrep-server",
+    inReplyTo: { producer: retrying, seq: 4 },
+  })
+  s.requests({ client: retrying, servers: ["reqrep-server"], from: 5, to: 7, incarnation: "r1", declare: false })
+    .wait(5000)
+    .action("kill", "reqrep-server")
   s.send(retrying, "requests", 8, "r1", { attempt: 0 })
-  for (let attempt = 1; attempt <= retriesBeforeGivingUp; attempt++) s.wait(3000).add(retrying, "timeout", { seq: 8 }).send(retrying, "requests", 8, "r1", { attempt })
+  for (let attempt = 1; attempt <= retriesBeforeGivingUp; attempt++)
+    s.wait(3000).add(retrying, "timeout", { seq: 8 }).send(retrying, "requests", 8, "r1", { attempt })
   return s.wait(3000).add(retrying, "give-up", { seq: 8, retries: 3 }).add(retrying, "shutdown", { reason: "gave up" }).history()
 }
 
@@ -258,7 +328,13 @@ const CLIENTS3 = ["reqrep-client", "reqrep-client-2", "reqrep-client-3"]
 function rrThreeClients({ wrongEcho = false } = {}): History {
   const s = new Story()
   for (const client of CLIENTS3) {
-    s.requests({ client, servers: ["reqrep-server"], to: 32, incarnation: client, reply: seq => ({ body: { echo: { question: `request ${wrongEcho && client === CLIENTS3[1] && seq === 5 ? 99 : seq}` } } }) })
+    s.requests({
+      client,
+      servers: ["reqrep-server"],
+      to: 32,
+      incarnation: client,
+      reply: seq => ({ body: { echo: { question: `request ${wrongEcho && client === CLIENTS3[1] && seq === 5 ? 99 : seq}` } } }),
+    })
   }
   return s.history()
 }
@@ -274,7 +350,13 @@ function rdAsync({ mismatched = false, unanswered = false } = {}): History {
       if (unanswered && id === 17) continue
       const worker = id % 2 === 0 ? "router-dealer-worker-1" : "router-dealer-worker-2"
       s.add(worker, "delivered", { producer: client, incarnation: "c1", stream: "requests", seq: id })
-      s.add(client, "received", { instance: "c1", producer: worker, id, inReplyTo: { producer: client, seq: id }, body: { answer: { question: `request ${mismatched && id === 5 ? 6 : id}` } } }).wait(20)
+      s.add(client, "received", {
+        instance: "c1",
+        producer: worker,
+        id,
+        inReplyTo: { producer: client, seq: id },
+        body: { answer: { question: `request ${mismatched && id === 5 ? 6 : id}` } },
+      }).wait(20)
     }
     s.wait(1500)
   }
@@ -286,7 +368,12 @@ function rdRouting({ timeout = false, foreign = false } = {}): History {
   const s = new Story()
   for (const client of ROUTER_DEALER_CLIENTS) s.requests({ client, servers: ["router-dealer-worker-1", "router-dealer-worker-2"], to: 32, incarnation: client })
   if (timeout) s.add(ROUTER_DEALER_CLIENTS[2]!, "timeout", { id: 33 })
-  if (foreign) s.add(ROUTER_DEALER_CLIENTS[0]!, "received", { instance: "router-dealer-client", producer: "router-dealer-worker-1", inReplyTo: { producer: "router-dealer-client-2", seq: 3 } })
+  if (foreign)
+    s.add(ROUTER_DEALER_CLIENTS[0]!, "received", {
+      instance: "router-dealer-client",
+      producer: "router-dealer-worker-1",
+      inReplyTo: { producer: "router-dealer-client-2", seq: 3 },
+    })
   return s.history()
 }
 
@@ -294,9 +381,18 @@ function rdWorkerKilled({ survivorTimedOut = false } = {}): History {
   const s = new Story()
   const [client, w1, w2] = ["router-dealer-client", "router-dealer-worker-1", "router-dealer-worker-2"] as const
   s.requests({ client, servers: [w1, w2], to: 4 })
-  s.send(client, "requests", 5, "c1", { id: 5 }).add(w1, "received", { producer: client, incarnation: "c1", stream: "requests", seq: 5 }).wait(200).action("kill", w1).wait(2800).add(client, "timeout", { id: 5, seq: 5 })
+  s.send(client, "requests", 5, "c1", { id: 5 })
+    .add(w1, "received", { producer: client, incarnation: "c1", stream: "requests", seq: 5 })
+    .wait(200)
+    .action("kill", w1)
+    .wait(2800)
+    .add(client, "timeout", { id: 5, seq: 5 })
   s.action("start", w1)
-  if (survivorTimedOut) s.send(client, "requests", 6, "c1", { id: 6 }).add(w2, "received", { producer: client, incarnation: "c1", stream: "requests", seq: 6 }).wait(3000).add(client, "timeout", { id: 6, seq: 6 })
+  if (survivorTimedOut)
+    s.send(client, "requests", 6, "c1", { id: 6 })
+      .add(w2, "received", { producer: client, incarnation: "c1", stream: "requests", seq: 6 })
+      .wait(3000)
+      .add(client, "timeout", { id: 6, seq: 6 })
   return s.requests({ client, servers: [w1, w2], from: 7, to: 12, declare: false }).history()
 }
 
@@ -314,14 +410,17 @@ function bookWatcherReconnect({ printedWhileDown = false } = {}): History {
 
 function bookFilerErrors({ crash = false } = {}): History {
   const s = new Story()
-  for (const code of ["not-found", "unreadable", "outside-root", "bad-request", "bad-message"]) s.add("book-filer-req", "received", { body: { error: { code, message: code } } }).wait(100)
+  for (const code of ["not-found", "unreadable", "outside-root", "bad-request", "bad-message"])
+    s.add("book-filer-req", "received", { body: { error: { code, message: code } } }).wait(100)
   if (crash) s.add("book-filer-rep", "crash")
   return s.add("book-filer-req", "received", { body: { content: "hello" } }).history()
 }
 
 function bookFilerLockstep({ twoAtOnce = false } = {}): History {
   const s = new Story()
-  const steps = twoAtOnce ? ["received", "received", "sent", "sent", "received", "sent", "received", "sent", "received", "sent"] : Array.from({ length: 5 }, () => ["received", "sent"]).flat()
+  const steps = twoAtOnce
+    ? ["received", "received", "sent", "sent", "received", "sent", "received", "sent", "received", "sent"]
+    : Array.from({ length: 5 }, () => ["received", "sent"]).flat()
   for (const step of steps) s.add("book-filer-rep", step).wait(10)
   for (let seq = 1; seq <= 5; seq++) s.add("book-filer-req-loop", "received", { inReplyTo: { producer: "book-filer-req-loop", seq } })
   return s.history()
@@ -334,7 +433,11 @@ function bookClusterRespawn({ replacedAfterMs = 30, gaveUp = false } = {}): Hist
   s.send(client, "requests", 4, "c1", { attempt: 0 }).add(cluster, "received", { producer: client, incarnation: "c1", stream: "requests", seq: 4, pid: 101 })
   s.wait(200).add(cluster, "worker-exit", { worker: 101, signal: "SIGKILL" }).wait(replacedAfterMs).add(cluster, "worker-online", { worker: 102 })
   s.wait(2800).add(client, "timeout", { seq: 4 }).send(client, "requests", 4, "c1", { attempt: 1 })
-  s.add(cluster, "delivered", { producer: client, incarnation: "c1", stream: "requests", seq: 4, pid: 102 }).add(client, "received", { instance: "c1", producer: cluster, inReplyTo: { producer: client, seq: 4 } })
+  s.add(cluster, "delivered", { producer: client, incarnation: "c1", stream: "requests", seq: 4, pid: 102 }).add(client, "received", {
+    instance: "c1",
+    producer: cluster,
+    inReplyTo: { producer: client, seq: 4 },
+  })
   s.requests({ client, servers: [cluster], from: 5, to: 7, declare: false })
   if (gaveUp) s.add(client, "give-up", { seq: 8 })
   return s.history()
@@ -433,9 +536,18 @@ const cases: Record<string, Cases> = {
   "reqrep-lockstep": {
     pass: () => rrLockstep(),
     fail: {
-      "a request sent before the previous reply": () => changed(rrLockstep(), is("reqrep-client", "received", e => replyTo(e) === 2), e => ({ t: e.t + 100 })),
+      "a request sent before the previous reply": () =>
+        changed(
+          rrLockstep(),
+          is("reqrep-client", "received", e => replyTo(e) === 2),
+          e => ({ t: e.t + 100 }),
+        ),
       "the second send was not refused": () => rrLockstep({ refused: "none" }),
-      "a request never answered": () => without(rrLockstep(), is("reqrep-client", "received", e => replyTo(e) === 45)),
+      "a request never answered": () =>
+        without(
+          rrLockstep(),
+          is("reqrep-client", "received", e => replyTo(e) === 45),
+        ),
     },
   },
   "reqrep-server-killed": {
@@ -449,7 +561,11 @@ const cases: Record<string, Cases> = {
     pass: () => rrThreeClients(),
     fail: {
       "a reply answering another request": () => rrThreeClients({ wrongEcho: true }),
-      "a request never answered": () => without(rrThreeClients(), is("reqrep-client-3", "received", e => replyTo(e) === 10)),
+      "a request never answered": () =>
+        without(
+          rrThreeClients(),
+          is("reqrep-client-3", "received", e => replyTo(e) === 10),
+        ),
     },
   },
   "router-dealer-async": {
@@ -466,7 +582,10 @@ const cases: Record<string, Cases> = {
       "a reply meant for another client": () => rdRouting({ foreign: true }),
     },
   },
-  "router-dealer-worker-killed": { pass: () => rdWorkerKilled(), fail: { "a request a surviving worker took timed out": () => rdWorkerKilled({ survivorTimedOut: true }) } },
+  "router-dealer-worker-killed": {
+    pass: () => rdWorkerKilled(),
+    fail: { "a request a surviving worker took timed out": () => rdWorkerKilled({ survivorTimedOut: true }) },
+  },
   "network-partition": { pass: () => netPartition(), fail: { "a message lost long before the cut": () => netPartition({ alsoLost: [10] }) } },
   "network-new-ip": { pass: () => netNewIp(), fail: { "the same address again": () => netNewIp({ sameAddress: true }) } },
   "network-whole-messages": {
@@ -476,7 +595,10 @@ const cases: Record<string, Cases> = {
       "a partial message": () => wholeMessages({ partial: true }),
     },
   },
-  "book-watcher-reconnect": { pass: () => bookWatcherReconnect(), fail: { "the change made while the publisher was down printed": () => bookWatcherReconnect({ printedWhileDown: true }) } },
+  "book-watcher-reconnect": {
+    pass: () => bookWatcherReconnect(),
+    fail: { "the change made while the publisher was down printed": () => bookWatcherReconnect({ printedWhileDown: true }) },
+  },
   "book-filer-errors": { pass: () => bookFilerErrors(), fail: { "the filer crashed": () => bookFilerErrors({ crash: true }) } },
   "book-filer-lockstep": {
     pass: () => bookFilerLockstep(),
@@ -492,12 +614,18 @@ const cases: Record<string, Cases> = {
       "the client gave up": () => bookClusterRespawn({ gaveUp: true }),
     },
   },
-  "book-push-first-joiner": { pass: () => bookPushFirstJoiner(), fail: { "without waiting, the jobs spread evenly anyway": () => bookPushFirstJoiner({ noWaitingEven: true }) } },
+  "book-push-first-joiner": {
+    pass: () => bookPushFirstJoiner(),
+    fail: { "without waiting, the jobs spread evenly anyway": () => bookPushFirstJoiner({ noWaitingEven: true }) },
+  },
 }
 
 describe("every scenario's checks, on a run where the claim held and on runs where it broke", () => {
   it("has cases for every scenario of the catalogue", () => {
-    assert.deepEqual(catalogue.map(s => s.name).filter(name => !(name in cases)), [])
+    assert.deepEqual(
+      catalogue.map(s => s.name).filter(name => !(name in cases)),
+      [],
+    )
   })
 
   for (const scenario of catalogue) {
@@ -507,7 +635,14 @@ describe("every scenario's checks, on a run where the claim held and on runs whe
       it("PASS when the claim held", () => {
         const { verdict, checks, error } = judge(scenario, own.pass())
         assert.equal(error, undefined)
-        assert.equal(verdict, "PASS", checks.filter(c => !c.pass).map(c => `${c.name}: expected ${c.expected}, observed ${JSON.stringify(c.observed)}`).join("; "))
+        assert.equal(
+          verdict,
+          "PASS",
+          checks
+            .filter(c => !c.pass)
+            .map(c => `${c.name}: expected ${c.expected}, observed ${JSON.stringify(c.observed)}`)
+            .join("; "),
+        )
       })
       for (const [what, history] of Object.entries(own.fail)) {
         it(`FAIL when ${what}`, () => assert.equal(judge(scenario, history()).verdict, "FAIL"))

@@ -12,8 +12,14 @@ describe("the chaos timeline", () => {
       title: "t",
       start: 0,
       end: 10_000,
-      bands: [{ from: 1000, to: 3000, kind: "kill", label: "kill worker" }, { from: 5000, to: 6000, kind: "pause", label: "pause sink" }],
-      series: [{ name: "naive", color: "#f00", times: [100, 200] }, { name: "reliable", color: "#00f", times: [100, 5100] }],
+      bands: [
+        { from: 1000, to: 3000, kind: "kill", label: "kill worker" },
+        { from: 5000, to: 6000, kind: "pause", label: "pause sink" },
+      ],
+      series: [
+        { name: "naive", color: "#f00", times: [100, 200] },
+        { name: "reliable", color: "#00f", times: [100, 5100] },
+      ],
     })
     assert.match(svg, /^<svg /)
     assert.equal(svg.match(/<rect [^>]*opacity/g)?.length, 2)

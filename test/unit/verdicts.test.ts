@@ -8,7 +8,9 @@ describe("docs/verdicts.md", () => {
     text = withChaosRow(text, "reqrep", "| `reqrep` | 1 | PASS |")
     text = withChaosRow(text, "pipeline", "| `pipeline` | 2 | PASS |")
     assert.match(text, /^# Verdicts\n\ncatalogue\n/)
-    const rows = chaosSection(text).split("\n").filter(line => line.startsWith("| `"))
+    const rows = chaosSection(text)
+      .split("\n")
+      .filter(line => line.startsWith("| `"))
     assert.deepEqual(rows, ["| `pipeline` | 2 | PASS |", "| `reqrep` | 1 | PASS |"])
   })
 
