@@ -4,6 +4,7 @@
 // its timeout only bounds a failure, and says what was being waited for.
 import { createInterface } from "node:readline"
 import type { Readable } from "node:stream"
+import type { EventName } from "../shared/log-events.js"
 
 export type LogRecord = Record<string, unknown> & { event: string; service: string; timestamp: string }
 type Predicate = (record: LogRecord) => boolean
@@ -89,6 +90,6 @@ export class LogCollector {
 
 /** Matches records of one service and event, with optional field checks. */
 export const is =
-  (service: string, event: string, check: (record: LogRecord) => boolean = () => true): Predicate =>
+  (service: string, event: EventName, check: (record: LogRecord) => boolean = () => true): Predicate =>
   record =>
     record.service === service && record.event === event && check(record)

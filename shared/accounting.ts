@@ -27,6 +27,7 @@
 //                  was answered. "Handled" is the server's work, done.
 // Snapshots, welcomes, heartbeats and ready signals are not numbers of a data
 // stream: they are never counted here.
+import type { EventName } from "./log-events.js"
 
 export type DeliveryPromise = "fan-out" | "load-balanced" | "request-reply"
 export const PROMISES: readonly DeliveryPromise[] = ["fan-out", "load-balanced", "request-reply"]
@@ -39,7 +40,7 @@ export interface StreamRef {
 
 export const streamKey = (ref: StreamRef): string => `${ref.producer}/${ref.stream}@${ref.incarnation}`
 
-/** The events of the log contract this model reads (see the README, "Logs"). */
+/** The events of the log contract (log-events.ts) this model reads. */
 export const EVENTS = {
   /** A producer names a stream and its promise, once per start: {stream, promise, incarnation, acknowledged?}. */
   producing: "producing",
@@ -57,7 +58,7 @@ export const EVENTS = {
   acked: "acked",
   /** Requests still waiting for their reply when the client stopped: {stream, incarnation, ids}. */
   abandoned: "abandoned",
-} as const
+} as const satisfies Record<string, EventName>
 
 // --- ranges ---------------------------------------------------------------------
 
@@ -441,8 +442,8 @@ export class StreamViews {
 
 // --- the figures of a run, from its history ------------------------------------------
 
-/** One line of the log contract, with its time in epoch ms. */
-export interface LogEvent {
+/** One line of the log contract as read back (untrusted: every field is checked before use), with its time in epoch ms. */
+export interface TimedRecord {
   t: number
   service: string
   event: string
@@ -583,7 +584,7 @@ function push<V>(map: Map<string, V[]>, key: string, value: V): void {
 }
 
 /** Reads the history's events into facts per declared stream ("producer/stream"). */
-function factsOf(history: readonly LogEvent[]): Map<string, StreamFacts> {
+function factsOf(history: readonly TimedRecord[]): Map<string, StreamFacts> {
   const streams = new Map<string, StreamFacts>()
   for (const e of history) {
     if (e.event !== EVENTS.producing) continue
@@ -608,7 +609,7 @@ function factsOf(history: readonly LogEvent[]): Map<string, StreamFacts> {
   }
   // A client's requests stream: its replies name the request by the client's own seq.
   const requestStream = (client: string) => [...streams.values()].find(s => s.producer === client && s.declared.promise === "request-reply")
-  const about = (e: LogEvent) => {
+  const about = (e: TimedRecord) => {
     const producer = text(e.producer)
     const stream = text(e.stream)
     const incarnation = text(e.incarnation)
@@ -801,7 +802,7 @@ function requestReply(facts: StreamFacts): RequestReplyFigures {
 }
 
 /** Every declared stream's figures, by its promise. Streams that sent nothing are left out. */
-export function account(history: readonly LogEvent[]): StreamFigures[] {
+export function account(history: readonly TimedRecord[]): StreamFigures[] {
   const figures: StreamFigures[] = []
   for (const facts of factsOf(history).values()) {
     if (facts.sends.length === 0 && facts.received.size === 0 && facts.delivered.size === 0) continue
@@ -814,7 +815,7 @@ export function account(history: readonly LogEvent[]): StreamFigures[] {
 
 /** The figures of one stream (and, for fan-out, one consumer), or undefined. */
 export function figuresOf<P extends DeliveryPromise>(
-  history: readonly LogEvent[],
+  history: readonly TimedRecord[],
   promise: P,
   producer: string,
   stream: string,

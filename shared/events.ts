@@ -2,10 +2,12 @@
 // themselves are listed in the README ("Logs"); here, which of them are one
 // line per message (shown only on request), which tell of a loss or an error,
 // and which of a fault or a change in the lab's life (a disconnect, a retry, a
-// restart). Pure data, read by the human-readable view (pretty.ts).
+// restart). Pure data, read by the human-readable view (pretty.ts); every
+// name is checked against the log contract (log-events.ts).
+import { eventSet } from "./log-events.js"
 
 /** One line per message, per try or per change: the firehose, shown with VERBOSE only. */
-export const PER_MESSAGE_EVENTS: ReadonlySet<string> = new Set([
+export const PER_MESSAGE_EVENTS: ReadonlySet<string> = eventSet(
   "sent",
   "received",
   "delivered",
@@ -15,10 +17,10 @@ export const PER_MESSAGE_EVENTS: ReadonlySet<string> = new Set([
   "forwarded",
   "dispatched",
   "state",
-])
+)
 
 /** Something was lost, refused, broken or given up: shown in red. */
-export const LOSS_EVENTS: ReadonlySet<string> = new Set([
+export const LOSS_EVENTS: ReadonlySet<string> = eventSet(
   "gap",
   "duplicate",
   "timeout",
@@ -35,10 +37,10 @@ export const LOSS_EVENTS: ReadonlySet<string> = new Set([
   "late-reply",
   "unexpected-reply",
   "watch-error",
-])
+)
 
 /** A fault or a change in the lab's life: shown in yellow. */
-export const FAULT_EVENTS: ReadonlySet<string> = new Set([
+export const FAULT_EVENTS: ReadonlySet<string> = eventSet(
   "socket.disconnect",
   "socket.connect:retry",
   "socket.connect:delay",
@@ -55,7 +57,7 @@ export const FAULT_EVENTS: ReadonlySet<string> = new Set([
   "resync",
   "subscriber-left",
   "shutdown",
-])
+)
 
 /** Repeats of these from one service are counted, not printed one by one (a peer down: a retry every 100 ms). */
-export const REPEATING_EVENTS: ReadonlySet<string> = new Set(["socket.connect:retry", "socket.connect:delay"])
+export const REPEATING_EVENTS: ReadonlySet<string> = eventSet("socket.connect:retry", "socket.connect:delay")

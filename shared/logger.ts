@@ -2,16 +2,20 @@
 // and scenarios read), or colored human lines with LOG_FORMAT=pretty.
 // Every line has timestamp, level, service, pattern, pid, instance, event and message.
 import winston from "winston"
+import type { EventName, FieldsOf } from "./log-events.js"
 import { formatRecord } from "./pretty.js"
 
 export type LogFormat = "json" | "pretty"
 export type Fields = Record<string, unknown>
 
+/** A log call names an event of the contract (shared/log-events.ts) and gives that event's fields. */
+export type LogCall = <E extends EventName>(event: E, message: string, ...fields: FieldsOf<E>) => void
+
 export interface EventLog {
-  info(event: string, message: string, fields?: Fields): void
-  warn(event: string, message: string, fields?: Fields): void
-  error(event: string, message: string, fields?: Fields): void
-  debug(event: string, message: string, fields?: Fields): void
+  info: LogCall
+  warn: LogCall
+  error: LogCall
+  debug: LogCall
 }
 
 const pretty = winston.format.printf(info => formatRecord(info))
@@ -29,8 +33,8 @@ export function createLog(service: string, pattern: string, format: LogFormat, l
     transports: [new winston.transports.Console()],
   })
   const write =
-    (level: string) =>
-    (event: string, message: string, fields: Fields = {}) => {
+    (level: string): LogCall =>
+    (event, message, ...[fields]) => {
       logger.log({ ...fields, level, event, message })
     }
   return { info: write("info"), warn: write("warn"), error: write("error"), debug: write("debug") }

@@ -2,7 +2,8 @@
 // socket.disconnect, socket.handshake, socket.accept, ...): the reconnects,
 // retries and handshakes that ZeroMQ does silently become visible in the logs.
 import type { Event, Socket } from "zeromq"
-import type { EventLog, Fields } from "./logger.js"
+import type { LogEvents } from "./log-events.js"
+import type { EventLog } from "./logger.js"
 
 // Failed handshakes on a bound socket mean a peer sent bytes that are not ZMTP
 // or that a socket of this type does not accept: that is bad input too.
@@ -12,7 +13,7 @@ const HANDSHAKE_FAILURES = new Set(["handshake:error:protocol", "handshake:error
 export async function logSocketEvents(socket: Socket, role: string, log: EventLog, onEvent?: (event: Event) => void): Promise<void> {
   try {
     for await (const event of socket.events) {
-      const fields: Fields = { socket: role }
+      const fields: LogEvents[`socket.${typeof event.type}`] = { socket: role }
       if ("address" in event) fields.address = event.address
       if ("interval" in event) fields.interval = event.interval
       if ("error" in event) fields.error = event.error.message

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises"
 import type { DeliveryPromise } from "./accounting.js"
 import { COMMON_SETTINGS, ConfigError, loadEnvFile, parseConfig, pick, type ConfigOf, type Spec } from "./config.js"
 import { newIncarnation, Producer } from "./envelope.js"
-import { createLog, type EventLog, type Fields } from "./logger.js"
+import { createLog, type EventLog, type Fields, type LogCall } from "./logger.js"
 
 export const commonSpec = pick(...COMMON_SETTINGS)
 
@@ -30,7 +30,7 @@ export interface Service<C> {
   /** Fields of the periodic and final `stats` lines. */
   reportStats(fields: () => Fields): void
   /** Logs per-message lines (sent, received, delivered, ...) only when LOG_MESSAGES allows. */
-  message(event: string, message: string, fields: Fields): void
+  message: LogCall
   /**
    * A stream this service numbers, with the promise its pattern makes (logged
    * once as `producing`: the run's accounting reads it). Without a promise the
@@ -114,8 +114,8 @@ export function startService<S extends Spec>(pattern: string, spec: S, env: Node
       return () => void hooks.delete(hook)
     },
     reportStats: fields => void (statsFields = fields),
-    message(event, message, fields) {
-      if (config.LOG_MESSAGES) log.info(event, message, fields)
+    message(event, message, ...fields) {
+      if (config.LOG_MESSAGES) log.info(event, message, ...fields)
     },
     producer(stream, promise, { incarnation = instance, acknowledged = false } = {}) {
       if (promise) this.declare(stream, promise, { incarnation, acknowledged })

@@ -7,6 +7,7 @@ import { events } from "../runner/checkers.js"
 import type { Env } from "../../harness/compose.js"
 import type { History, HistoryEvent } from "../runner/history.js"
 import { differingKeys } from "../../shared/keyvalue.js"
+import type { EventName } from "../../shared/log-events.js"
 
 export interface VariantFigures {
   /** The stream counted ("producer/stream", as the run's standard figures name it). */
@@ -41,7 +42,7 @@ export interface VariantFigures {
 
 export interface Wait {
   service: string
-  event: string
+  event: EventName
   where?: (e: HistoryEvent) => boolean
 }
 
@@ -105,7 +106,7 @@ function requestFigures(history: History, client: string): VariantFigures {
 }
 
 /** The values of a service's last event of a kind (a `done` or `state` line), or undefined. */
-function lastValues(history: History, service: string, event: string): Record<string, string> | undefined {
+function lastValues(history: History, service: string, event: EventName): Record<string, string> | undefined {
   return events(history, service, event).at(-1)?.values as Record<string, string> | undefined
 }
 

@@ -14,15 +14,15 @@ import {
   type RequestReplyFigures,
   type StreamFigures,
 } from "../../shared/accounting.js"
-import { RUNNER, type History, type HistoryEvent } from "./history.js"
+import { RUNNER, type History, type HistoryEvent, type HistoryEventName } from "./history.js"
 
 export { percentile } from "../../shared/accounting.js"
 
-export function events(history: History, service: string, event: string, where: (e: HistoryEvent) => boolean = () => true): HistoryEvent[] {
+export function events(history: History, service: string, event: HistoryEventName, where: (e: HistoryEvent) => boolean = () => true): HistoryEvent[] {
   return history.filter(e => e.service === service && e.event === event && where(e))
 }
 
-export function count(history: History, service: string, event: string, where?: (e: HistoryEvent) => boolean): number {
+export function count(history: History, service: string, event: HistoryEventName, where?: (e: HistoryEvent) => boolean): number {
   return events(history, service, event, where).length
 }
 
@@ -86,14 +86,14 @@ export function foreignReplies(history: History, client: string): number {
 }
 
 /** Events per second between the first and the last of them. */
-export function rate(history: History, service: string, event: string): number {
+export function rate(history: History, service: string, event: HistoryEventName): number {
   const times = events(history, service, event).map(e => e.t)
   if (times.length < 2) return 0
   return Math.round(((times.length - 1) / ((times.at(-1)! - times[0]!) / 1000)) * 10) / 10
 }
 
 /** The largest value of a numeric field over the service's events. */
-export function maxOf(history: History, service: string, event: string, field: string): number {
+export function maxOf(history: History, service: string, event: HistoryEventName, field: string): number {
   return Math.max(0, ...events(history, service, event).map(e => (typeof e[field] === "number" ? (e[field] as number) : 0)))
 }
 

@@ -3,7 +3,7 @@
 // the figures a checker computes from the run's history, and the checks with
 // their expected values. The runner (runner.ts) does the rest.
 import type { Env } from "../../harness/compose.js"
-import type { History, HistoryEvent } from "./history.js"
+import type { History, HistoryEvent, HistoryEventName } from "./history.js"
 
 export type Action =
   | { kind: "start" | "stop" | "pause" | "unpause" | "restart" | "recreate" | "disconnect" | "connect"; service: string }
@@ -101,7 +101,7 @@ export const recordAddress = (service: string): Action => ({ kind: "address", se
  */
 export function waitFor(
   service: string,
-  event: string,
+  event: HistoryEventName,
   {
     where = () => true,
     count = 1,

@@ -1,5 +1,6 @@
 // The history of a run: every JSON log event of every container, with the
 // runner's own actions merged in, ordered by time. A checker reads nothing else.
+import type { EventName } from "../../shared/log-events.js"
 
 export interface HistoryEvent {
   /** Epoch milliseconds (from the log line's ISO timestamp). */
@@ -13,8 +14,12 @@ export interface HistoryEvent {
 
 export type History = HistoryEvent[]
 
-/** The runner's own events: `service` is "runner", `event` is "action" or "phase". */
+/** The runner's own events: `service` is "runner", `event` one of these. */
 export const RUNNER = "runner"
+/** action: a fault or a command on the system; phase: started, producers-stopped, drained, stopped; address: a container's IP. */
+export type RunnerEventName = "action" | "phase" | "address"
+/** What a history's `event` may be named: a service's log event or the runner's own. */
+export type HistoryEventName = EventName | RunnerEventName
 
 export function toHistoryEvent(record: Record<string, unknown>, variant: string): HistoryEvent | undefined {
   const t = typeof record.timestamp === "string" ? Date.parse(record.timestamp) : Number.NaN

@@ -77,7 +77,7 @@ if (cluster.isPrimary) {
       perWorker[body.pid] = (perWorker[body.pid] ?? 0) + 1
       const ref = { producer: service.name, incarnation: body.incarnation, stream: JOBS }
       inbox.track(ref, body.job!)
-      log.info("delivered", `job ${body.job} done by worker ${body.pid}`, { ...ref, seq: body.job, job: body.job, worker: body.pid })
+      log.info("delivered", `job ${body.job} done by worker ${body.pid}`, { ...ref, seq: body.job!, job: body.job!, worker: body.pid })
       if (done === config.BOOK_PUSH_JOBS)
         log.info(
           "summary",

@@ -35,11 +35,12 @@ const { config, log } = service
 const journal = new Journal<LedgerEntry | { epoch: string }>(config.RELIABLE_PIPELINE_JOURNAL)
 const entries = journal.entries()
 // The task ids' lifetime: made once, with the journal.
-let epoch = entries.find((e): e is { epoch: string } => "epoch" in e)?.epoch
-if (epoch === undefined) {
-  epoch = newIncarnation()
+function beginEpoch(): string {
+  const epoch = newIncarnation()
   journal.append({ epoch })
+  return epoch
 }
+const epoch = entries.find((e): e is { epoch: string } => "epoch" in e)?.epoch ?? beginEpoch()
 const ledger = Ledger.replay(
   entries.filter((e): e is LedgerEntry => !("epoch" in e)),
   Date.now(),

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { after, describe, it } from "node:test"
 import { is } from "../../harness/logs.js"
+import type { EventName } from "../../shared/log-events.js"
 import { freePort, Lab } from "../support/processes.js"
 
 const lab = new Lab()
@@ -21,7 +22,7 @@ interface Case {
   script: string
   env: (port: number) => Record<string, string>
   /** The event that shows the service is busy (sending, or waiting on a peer). */
-  busy: string
+  busy: EventName
 }
 
 const cases: Record<string, Case> = {

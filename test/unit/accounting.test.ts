@@ -11,7 +11,7 @@ import {
   toRanges,
   type FanOutFigures,
   type LoadBalancedFigures,
-  type LogEvent,
+  type TimedRecord,
   type Observation,
   type RequestReplyFigures,
   type StreamRef,
@@ -112,7 +112,7 @@ describe("the end of a pipeline's live view (load-balanced)", () => {
 // --- the figures of a run ---------------------------------------------------------
 
 let clock = 0
-const at = (service: string, event: string, fields: Record<string, unknown> = {}): LogEvent => ({ t: (clock += 10), service, event, ...fields })
+const at = (service: string, event: string, fields: Record<string, unknown> = {}): TimedRecord => ({ t: (clock += 10), service, event, ...fields })
 const declare = (service: string, stream: string, promise: string, extra: Record<string, unknown> = {}) =>
   at(service, "producing", { stream, promise, incarnation: "a", ...extra })
 const sent = (service: string, stream: string, seq: number, extra: Record<string, unknown> = {}) =>
@@ -120,7 +120,7 @@ const sent = (service: string, stream: string, seq: number, extra: Record<string
 const about = (producer: string, stream: string, seq: number, incarnation = "a") => ({ producer, stream, incarnation, seq })
 
 describe("a run's figures, fan-out", () => {
-  const run = (consumerEvents: LogEvent[], joinAfter: number | undefined) => {
+  const run = (consumerEvents: TimedRecord[], joinAfter: number | undefined) => {
     const history = [
       declare("pub", "ticks", "fan-out"),
       ...(joinAfter === undefined ? [] : [at("pub", "subscriber-joined", { subscriber: "sub", stream: "ticks", incarnation: "a", afterSeq: joinAfter })]),
@@ -147,7 +147,7 @@ describe("a run's figures, fan-out", () => {
   })
 
   it("measures the outage to the end of the stream: the silence after the last receipt counts", () => {
-    const history: LogEvent[] = [
+    const history: TimedRecord[] = [
       { t: 0, service: "pub", event: "producing", stream: "ticks", promise: "fan-out", incarnation: "a" },
       { t: 0, service: "pub", event: "subscriber-joined", subscriber: "sub", stream: "ticks", incarnation: "a", afterSeq: 0 },
       ...[1, 2, 3].map(seq => ({ t: seq * 100, service: "pub", event: "sent", stream: "ticks", incarnation: "a", seq })),
@@ -159,7 +159,7 @@ describe("a run's figures, fan-out", () => {
 })
 
 describe("a run's figures, load-balanced", () => {
-  const history = (rest: LogEvent[], acknowledged = false) => [
+  const history = (rest: TimedRecord[], acknowledged = false) => [
     declare("vent", "tasks", "load-balanced", acknowledged ? { acknowledged: true } : {}),
     ...[1, 2, 3, 4].map(seq => sent("vent", "tasks", seq)),
     ...rest,
@@ -193,7 +193,7 @@ describe("a run's figures, load-balanced", () => {
 })
 
 describe("a run's figures, request-reply", () => {
-  const client = (rest: LogEvent[]) => account([declare("cli", "requests", "request-reply"), ...rest])[0] as RequestReplyFigures
+  const client = (rest: TimedRecord[]) => account([declare("cli", "requests", "request-reply"), ...rest])[0] as RequestReplyFigures
   const reply = (seq: number) => at("cli", "received", { instance: "a", producer: "srv", inReplyTo: { producer: "cli", seq }, rttMs: 5 })
   const handled = (server: string, seq: number) => at(server, "delivered", about("cli", "requests", seq))
 
@@ -239,7 +239,7 @@ describe("small helpers", () => {
 
 describe("a stream's figures in words", () => {
   it("names shares as shares and loss as loss, with the lost seqs", () => {
-    const history: LogEvent[] = [
+    const history: TimedRecord[] = [
       { t: 0, service: "vent", event: "producing", stream: "tasks", promise: "load-balanced", incarnation: "a" },
       ...[1, 2, 3].map(seq => ({ t: seq, service: "vent", event: "sent", stream: "tasks", incarnation: "a", seq })),
       ...[1, 2].map(seq => ({ t: 10 + seq, service: seq === 1 ? "w1" : "w2", event: "received", producer: "vent", stream: "tasks", incarnation: "a", seq })),
