@@ -39,26 +39,20 @@ it("all services run and every pattern carries messages within 10 s", async () =
   const left = () => Math.max(1, 10_000 - (Date.now() - started))
   await Promise.all([
     lab.logs.waitFor("PUB/SUB: subscriber receives", is("pubsub-subscriber", "received"), left()),
-    lab.logs.waitFor(
-      "pipeline: the sink has tasks done by worker 1",
-      is("pipeline-sink", "delivered", r => r.worker === "pipeline-worker-1"),
-      left(),
-    ),
-    lab.logs.waitFor(
-      "pipeline: the sink has tasks done by worker 2",
-      is("pipeline-sink", "delivered", r => r.worker === "pipeline-worker-2"),
-      left(),
+    ...["pipeline-worker-1", "pipeline-worker-2"].map(worker =>
+      lab.logs.waitFor(
+        `pipeline: the sink has tasks done by ${worker}`,
+        is("pipeline-sink", "delivered", r => r.worker === worker),
+        left(),
+      ),
     ),
     lab.logs.waitFor("REQ/REP: client gets a reply", is("reqrep-client", "received"), left()),
-    lab.logs.waitFor(
-      "ROUTER/DEALER: client gets a reply via router-dealer-worker-1",
-      is("router-dealer-client", "received", r => r.producer === "router-dealer-worker-1"),
-      left(),
-    ),
-    lab.logs.waitFor(
-      "ROUTER/DEALER: client gets a reply via router-dealer-worker-2",
-      is("router-dealer-client", "received", r => r.producer === "router-dealer-worker-2"),
-      left(),
+    ...["router-dealer-worker-1", "router-dealer-worker-2"].map(worker =>
+      lab.logs.waitFor(
+        `ROUTER/DEALER: client gets a reply via ${worker}`,
+        is("router-dealer-client", "received", r => r.producer === worker),
+        left(),
+      ),
     ),
   ])
   assert.ok(Date.now() - started < 10_000 + 1000)

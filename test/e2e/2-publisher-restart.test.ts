@@ -8,6 +8,7 @@ import { after, it } from "node:test"
 import { spawnSync } from "node:child_process"
 import { ComposeProject, root } from "../../harness/compose.js"
 import { is } from "../../harness/logs.js"
+import { rejoinAfterRestart } from "../support/rejoin.js"
 
 const lab = new ComposeProject("zmqlab-e2e-pubrestart", { environment: { PUBSUB_RATE: "20", RECONNECT_IVL_MS: "200" } })
 after(() => lab.down())
@@ -23,20 +24,7 @@ it("the subscriber reconnects by itself to a killed and restarted publisher", as
   await lab.logs.waitFor("socket.connect:retry", is("pubsub-subscriber", "socket.connect:retry"), 10_000, { after: mark })
 
   await lab.start("pubsub-publisher")
-  const restart = await lab.logs.waitFor("producer-restart", is("pubsub-subscriber", "producer-restart"), 15_000, { after: mark })
-  const handshake = await lab.logs.waitFor("the reconnect handshake", is("pubsub-subscriber", "socket.handshake"), 10_000, { after: mark })
-  const joined = await lab.logs.waitFor(
-    "the join to the new publisher",
-    is("pubsub-subscriber", "joined", r => r.incarnation === restart.incarnation),
-    15_000,
-    { after: mark },
-  )
-  const received = await lab.logs.waitFor(
-    "messages again",
-    is("pubsub-subscriber", "received", r => r.incarnation === restart.incarnation && r.seq === (joined.afterSeq as number) + 5),
-    15_000,
-    { after: mark },
-  )
+  const { restart, handshake, received } = await rejoinAfterRestart(lab.logs, "pubsub-subscriber", mark, { messages: 5, timeoutMs: 15_000 })
 
   assert.ok(Date.parse(handshake.timestamp) <= Date.parse(received.timestamp))
   assert.notEqual(restart.incarnation, restart.previousIncarnation)

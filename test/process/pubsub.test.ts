@@ -4,6 +4,7 @@ import assert from "node:assert/strict"
 import { after, it } from "node:test"
 import { is } from "../../harness/logs.js"
 import { freePort, Lab } from "../support/processes.js"
+import { rejoinAfterRestart } from "../support/rejoin.js"
 
 const lab = new Lab()
 after(() => lab.stopAll())
@@ -27,20 +28,7 @@ it("a subscriber reconnects to a restarted publisher and logs the restart, not a
   await lab.logs.waitFor("a reconnect retry", is("subscriber", "socket.connect:retry"), 5000, { after: mark })
 
   lab.start("services/pubsub/publisher.ts", "publisher", publisherEnv)
-  const restart = await lab.logs.waitFor("the producer restart", is("subscriber", "producer-restart"), 10_000, { after: mark })
-  await lab.logs.waitFor("the reconnect", is("subscriber", "socket.handshake"), 5000, { after: mark })
-  const rejoined = await lab.logs.waitFor(
-    "the join to the new incarnation",
-    is("subscriber", "joined", r => r.incarnation === restart.incarnation),
-    10_000,
-    { after: mark },
-  )
-  const next = await lab.logs.waitFor(
-    "messages of the new incarnation",
-    is("subscriber", "received", r => r.incarnation === restart.incarnation && r.seq === (rejoined.afterSeq as number) + 3),
-    10_000,
-    { after: mark },
-  )
+  const { restart, received: next } = await rejoinAfterRestart(lab.logs, "subscriber", mark, { messages: 3, timeoutMs: 10_000 })
 
   assert.notEqual(restart.incarnation, restart.previousIncarnation)
   assert.equal(next.producer, "publisher")

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict"
+import { readFileSync } from "node:fs"
 import { describe, it } from "node:test"
 import { eventsTable, formatComposeLine, formatRecord, LogView, serviceColor } from "../../shared/pretty.js"
 
@@ -25,21 +26,12 @@ describe("pretty log lines", () => {
     assert.ok(first !== undefined)
     assert.equal(later, first)
     assert.equal(first, String(serviceColor("pubsub-subscriber")))
-    const services = [
-      "pubsub-publisher",
-      "pubsub-subscriber",
-      "pipeline-ventilator",
-      "pipeline-worker-1",
-      "pipeline-worker-2",
-      "pipeline-sink",
-      "reqrep-server",
-      "reqrep-client",
-      "router-dealer-broker",
-      "router-dealer-worker-1",
-      "router-dealer-worker-2",
-      "router-dealer-client",
-    ]
-    assert.ok(new Set(services.map(serviceColor)).size >= 4, "at least four colors among the twelve services")
+    // Every service of docker-compose.yml (a service is a two-space-indented key there).
+    const services = [...readFileSync(new URL("../../docker-compose.yml", import.meta.url), "utf8").matchAll(/^ {2}([a-z][a-z0-9-]*):$/gm)].map(m => m[1]!)
+    assert.ok(services.length >= 12, `the lab's services, read from docker-compose.yml: ${services.join(", ")}`)
+    const colors = new Set(services.map(serviceColor))
+    // Ten colors for some forty services: all or nearly all in use, or the hash clumps.
+    assert.ok(colors.size >= 8, `${colors.size} colors among ${services.length} services`)
   })
 
   it("formats a compose log line holding JSON, and passes other text through", () => {
