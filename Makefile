@@ -12,7 +12,7 @@ SERVICE ?=
 
 export LAB_IMAGE
 
-.PHONY: help up down build check-config config logs events ps kill stop start restart late-subscriber snail book touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
+.PHONY: help up down build check-config config logs events ps kill stop start restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -111,6 +111,10 @@ scenarios: node_modules build ## Run every scenario and write docs/verdicts.md
 book: build ## Start the programs of "Node.js the Right Way", chapter 4 (profile book)
 	$(COMPOSE) --profile book up -d --wait --remove-orphans
 	@echo "Watch: make logs   Change the watched file: make touch   Ask the filer: make filer-req FILE=greeting.txt"
+
+reliable: build ## Also start the reliable variants: Lazy Pirate, Paranoid Pirate, reliable pipeline, Clone (profile reliable)
+	$(COMPOSE) --profile reliable up -d --wait --remove-orphans
+	@echo "Watch one: make logs PATTERN=lazy-pirate (or paranoid-pirate, reliable-pipeline, clone)   Break one: make kill SERVICE=lazy-pirate-server"
 
 touch: ## Change the file the book's watcher watches
 	@$(COMPOSE) run --rm --no-deps book-touch

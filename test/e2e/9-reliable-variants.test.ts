@@ -1,0 +1,45 @@
+// End to end: `make reliable` starts the reliable variants beside the basic
+// patterns (as the patterns' READMEs tell a newcomer to), and each one works:
+// the Lazy Pirate's and the Paranoid Pirate's clients get replies, the
+// reliable pipeline's sink delivers tasks, the Clone subscriber loads a
+// snapshot and applies changes. The project gets a name of its own, so the
+// test never touches a lab a person has running.
+import assert from "node:assert/strict"
+import { spawnSync } from "node:child_process"
+import { after, it } from "node:test"
+import { ComposeProject, root } from "../../harness/compose.js"
+import { is } from "../../harness/logs.js"
+
+const PROJECT = "zmqlab-e2e-reliable"
+const lab = new ComposeProject(PROJECT)
+after(() => lab.down())
+
+it("make reliable starts the reliable variants, and each one serves", async () => {
+  const make = spawnSync("make", ["reliable"], { cwd: root, encoding: "utf8", env: { ...process.env, COMPOSE_PROJECT_NAME: PROJECT } })
+  assert.equal(make.status, 0, make.stdout + make.stderr)
+
+  const { stdout } = await lab.compose(["ps", "--format", "{{.Service}} {{.State}}"], { quiet: true })
+  const states = Object.fromEntries(
+    stdout
+      .trim()
+      .split("\n")
+      .map(line => line.split(" ") as [string, string]),
+  )
+  const reliable = [
+    ...["lazy-pirate-server", "lazy-pirate-client"],
+    ...["paranoid-pirate-queue", "paranoid-pirate-worker-1", "paranoid-pirate-worker-2", "paranoid-pirate-client"],
+    ...["reliable-pipeline-ventilator", "reliable-pipeline-worker-1", "reliable-pipeline-worker-2", "reliable-pipeline-sink"],
+    ...["clone-publisher", "clone-subscriber", "clone-naive-publisher", "clone-naive-subscriber"],
+  ]
+  for (const service of reliable) assert.equal(states[service], "running", service)
+  assert.equal(states["pubsub-publisher"], "running", "the basic patterns run too")
+
+  lab.follow(reliable)
+  await Promise.all([
+    lab.logs.waitFor("a Lazy Pirate reply", is("lazy-pirate-client", "received"), 20_000),
+    lab.logs.waitFor("a Paranoid Pirate reply", is("paranoid-pirate-client", "received"), 20_000),
+    lab.logs.waitFor("a task delivered by the reliable sink", is("reliable-pipeline-sink", "delivered"), 20_000),
+    lab.logs.waitFor("the Clone subscriber's snapshot", is("clone-subscriber", "snapshot"), 20_000),
+    lab.logs.waitFor("a change applied to the Clone copy", is("clone-subscriber", "delivered"), 20_000),
+  ])
+})
