@@ -12,7 +12,7 @@ SERVICE ?=
 
 export LAB_IMAGE
 
-.PHONY: help up down build check-config config logs events ps kill stop start restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
+.PHONY: help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -85,6 +85,14 @@ stop: ## Stop one service cleanly (SIGTERM): make stop SERVICE=...
 start: ## Start a stopped or killed service again: make start SERVICE=...
 	@test -n "$(SERVICE)" || { echo "usage: make start SERVICE=<service>"; exit 2; }
 	$(COMPOSE_ALL) start $(SERVICE)
+
+pause: ## Freeze one service (its process stops, its connections stay open): make pause SERVICE=...
+	@test -n "$(SERVICE)" || { echo "usage: make pause SERVICE=<service>"; exit 2; }
+	$(COMPOSE_ALL) pause $(SERVICE)
+
+unpause: ## Let a paused service run again: make unpause SERVICE=...
+	@test -n "$(SERVICE)" || { echo "usage: make unpause SERVICE=<service>"; exit 2; }
+	$(COMPOSE_ALL) unpause $(SERVICE)
 
 restart: ## Restart one service: make restart SERVICE=...
 	@test -n "$(SERVICE)" || { echo "usage: make restart SERVICE=<service>"; exit 2; }

@@ -2,8 +2,10 @@
 // patterns (as the patterns' READMEs tell a newcomer to), and each one works:
 // the Lazy Pirate's and the Paranoid Pirate's clients get replies, the
 // reliable pipeline's sink delivers tasks, the Clone subscriber loads a
-// snapshot and applies changes. The project gets a name of its own, so the
-// test never touches a lab a person has running.
+// snapshot and applies changes. Then the Paranoid Pirate's "try this": a
+// worker paused with `make pause` is expired by the queue, and taken back
+// after `make unpause`. The project gets a name of its own, so the test never
+// touches a lab a person has running.
 import assert from "node:assert/strict"
 import { spawnSync } from "node:child_process"
 import { after, it } from "node:test"
@@ -15,8 +17,11 @@ const lab = new ComposeProject(PROJECT)
 after(() => lab.down())
 
 it("make reliable starts the reliable variants, and each one serves", async () => {
-  const make = spawnSync("make", ["reliable"], { cwd: root, encoding: "utf8", env: { ...process.env, COMPOSE_PROJECT_NAME: PROJECT } })
-  assert.equal(make.status, 0, make.stdout + make.stderr)
+  const make = (...args: string[]) => {
+    const result = spawnSync("make", args, { cwd: root, encoding: "utf8", env: { ...process.env, COMPOSE_PROJECT_NAME: PROJECT } })
+    assert.equal(result.status, 0, result.stdout + result.stderr)
+  }
+  make("reliable")
 
   const { stdout } = await lab.compose(["ps", "--format", "{{.Service}} {{.State}}"], { quiet: true })
   const states = Object.fromEntries(
@@ -42,4 +47,17 @@ it("make reliable starts the reliable variants, and each one serves", async () =
     lab.logs.waitFor("the Clone subscriber's snapshot", is("clone-subscriber", "snapshot"), 20_000),
     lab.logs.waitFor("a change applied to the Clone copy", is("clone-subscriber", "delivered"), 20_000),
   ])
+
+  const mark = lab.logs.mark
+  make("pause", "SERVICE=paranoid-pirate-worker-1")
+  const expired = await lab.logs.waitFor("the paused worker expired", is("paranoid-pirate-queue", "worker-expired"), 10_000, { after: mark })
+  make("unpause", "SERVICE=paranoid-pirate-worker-1")
+  // It comes back on a new socket (queue-silent), so under a new identity: the same service's name, the next number.
+  assert.match(String(expired.worker), /^paranoid-pirate-worker-1\./)
+  await lab.logs.waitFor(
+    "the worker taken back",
+    is("paranoid-pirate-queue", "worker-ready", r => String(r.worker).startsWith("paranoid-pirate-worker-1.") && r.worker !== expired.worker),
+    20_000,
+    { after: mark },
+  )
 })
