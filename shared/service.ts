@@ -45,7 +45,18 @@ export interface Service<C> {
   stop(reason: string, exitCode?: number): Promise<never>
 }
 
-export function startService<S extends Spec>(pattern: string, spec: S, env: NodeJS.ProcessEnv = process.env): Service<ConfigOf<S>> {
+/**
+ * The pattern a process belongs to: the folder of the program it runs
+ * (services/<pattern>/<role>). A role reused by another pattern (the Paranoid
+ * Pirate's client is the Lazy Pirate's, the reliable pipeline's worker the
+ * plain one's) so logs the pattern it serves in, not the one it came from.
+ */
+export function patternOf(entry: string | undefined, fallback: string): string {
+  return /(?:^|[/\\])services[/\\]([a-z0-9-]+)[/\\][^/\\]+$/.exec(entry ?? "")?.[1] ?? fallback
+}
+
+export function startService<S extends Spec>(ownPattern: string, spec: S, env: NodeJS.ProcessEnv = process.env): Service<ConfigOf<S>> {
+  const pattern = patternOf(process.argv[1], ownPattern)
   loadEnvFile()
   let config: ConfigOf<S> & CommonConfig
   try {

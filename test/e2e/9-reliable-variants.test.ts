@@ -48,6 +48,15 @@ it("make reliable starts the reliable variants, and each one serves", async () =
     lab.logs.waitFor("a change applied to the Clone copy", is("clone-subscriber", "delivered"), 20_000),
   ])
 
+  // A role reused from another pattern logs the pattern it serves in (make logs PATTERN=... finds it).
+  for (const [service, pattern] of [
+    ["paranoid-pirate-client", "paranoid-pirate"],
+    ["reliable-pipeline-worker-1", "reliable-pipeline"],
+    ["lazy-pirate-client", "lazy-pirate"],
+  ]) {
+    assert.equal(lab.logs.find(r => r.service === service)?.pattern, pattern, service)
+  }
+
   const mark = lab.logs.mark
   make("pause", "SERVICE=paranoid-pirate-worker-1")
   const expired = await lab.logs.waitFor("the paused worker expired", is("paranoid-pirate-queue", "worker-expired"), 10_000, { after: mark })
