@@ -1,5 +1,5 @@
-// The message envelope: the wire contract every service speaks (see README,
-// "The message envelope"). The last frame of every application message is UTF-8
+// The message envelope: the wire contract every service speaks (see
+// docs/envelope.md). The last frame of every application message is UTF-8
 // JSON: {"v":1,"producer","incarnation","seq","sentAt","body"}, plus "stream"
 // when the producer numbers more than one kind of message (a publisher's data
 // and its welcomes); a reply also carries "inReplyTo": {"producer","seq"} of

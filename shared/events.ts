@@ -1,5 +1,5 @@
 // The log events, by what a person watching the lab wants of them. The events
-// themselves are listed in the README ("Logs"); here, which of them are one
+// themselves are log-events.ts (and docs/logs.md); here, which of them are one
 // line per message (shown only on request), which tell of a loss or an error,
 // and which of a fault or a change in the lab's life (a disconnect, a retry, a
 // restart). Pure data, read by the human-readable view (pretty.ts); every

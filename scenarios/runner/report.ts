@@ -50,7 +50,7 @@ export function reportMarkdown(scenario: Scenario, result: RunResult): string {
     "",
     "## Streams",
     "",
-    'Every stream of the run, judged by its pattern\'s promise, counted from the history (see the README, "What a figure means").',
+    "Every stream of the run, judged by its pattern's promise, counted from the history (see docs/figures.md).",
     "",
     ...streamLines(result),
     "",

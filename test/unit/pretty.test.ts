@@ -1,6 +1,6 @@
 import assert from "node:assert/strict"
-import { readFileSync } from "node:fs"
 import { describe, it } from "node:test"
+import { composeServices } from "../support/compose-file.js"
 import { eventsTable, formatComposeLine, formatRecord, LogView, serviceColor } from "../../shared/pretty.js"
 
 describe("pretty log lines", () => {
@@ -26,11 +26,10 @@ describe("pretty log lines", () => {
     assert.ok(first !== undefined)
     assert.equal(later, first)
     assert.equal(first, String(serviceColor("pubsub-subscriber")))
-    // Every service of docker-compose.yml (a service is a two-space-indented key there).
-    const services = [...readFileSync(new URL("../../docker-compose.yml", import.meta.url), "utf8").matchAll(/^ {2}([a-z][a-z0-9-]*):$/gm)].map(m => m[1]!)
+    const services = composeServices().map(s => s.name)
     assert.ok(services.length >= 12, `the lab's services, read from docker-compose.yml: ${services.join(", ")}`)
     const colors = new Set(services.map(serviceColor))
-    // Ten colors for some forty services: all or nearly all in use, or the hash clumps.
+    // Ten colors for the lab's thirty-odd services: all or nearly all in use, or the hash clumps.
     assert.ok(colors.size >= 8, `${colors.size} colors among ${services.length} services`)
   })
 
