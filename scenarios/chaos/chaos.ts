@@ -84,7 +84,8 @@ export function chaosScenario(pattern: ChaosPattern, { durationS, seed }: { dura
   const split = (history: History, services: string[]) => history.filter(e => services.includes(e.service))
   const run = scenario<ChaosFigures>({
     name: `chaos-${pattern.name}`,
-    claim: `Under the same ${faults.length} random faults (seed ${seed}, ${durationS} s), the ${pattern.reliable.label} loses nothing, acknowledges nothing it then loses and delivers nothing twice; the ${pattern.naive.label} loses messages.`,
+    title: `naive ${pattern.naive.label} vs ${pattern.reliable.label}`,
+    claim: `Under the same ${faults.length} random faults (seed ${seed}, ${durationS} s), the ${pattern.reliable.label} loses nothing, acknowledges nothing it then loses and delivers nothing twice; the naive ${pattern.naive.label} loses messages.`,
     note: pattern.description,
     services: [...pattern.naive.services, ...pattern.reliable.services],
     env: startedAt => pattern.env(RATE, startedAt + LEAD_MS + durationS * 1000),

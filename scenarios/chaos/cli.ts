@@ -33,7 +33,7 @@ process.on("SIGINT", () => {
 })
 
 const scenario = chaosScenario(pattern, { durationS, seed })
-print(`== ${scenario.name}, seed ${seed} (repeat it with SEED=${seed}): ${scenario.claim}`)
+print(`== ${scenario.name} (${scenario.title ?? ""}), seed ${seed} (repeat it with SEED=${seed}): ${scenario.claim}`)
 const { result, history } = await runScenario(scenario, { print })
 const folder = writeRun(runsDir, scenario, result, history)
 print(terminalTable(result))
@@ -41,7 +41,7 @@ print(`report: ${folder}/report.md   timeline: ${folder}/timeline.svg`)
 
 // The pattern's row in docs/verdicts.md: the latest run.
 const { naive, reliable, faultsApplied, faultSpanMs } = result.figures as ChaosFigures
-const row = `| \`${pattern.name}\` | ${seed}: ${faultsApplied} faults in ${(faultSpanMs / 1000).toFixed(1)} s | ${pattern.naive.label}: ${describeVariant(naive)} | ${pattern.reliable.label}: ${describeVariant(reliable)} | ${naive.longestOutageMs} / ${reliable.longestOutageMs} ms | ${result.verdict} |`
+const row = `| \`${pattern.name}\`: ${scenario.title ?? ""} | ${seed}: ${faultsApplied} faults in ${(faultSpanMs / 1000).toFixed(1)} s | ${pattern.naive.label}: ${describeVariant(naive)} | ${pattern.reliable.label}: ${describeVariant(reliable)} | ${naive.longestOutageMs} / ${reliable.longestOutageMs} ms | ${result.verdict} |`
 if (updateVerdicts) {
   const verdicts = join(root, "docs", "verdicts.md")
   writeFileSync(verdicts, withChaosRow(existsSync(verdicts) ? readFileSync(verdicts, "utf8") : "# Verdicts\n", pattern.name, row))

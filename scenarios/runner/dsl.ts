@@ -45,6 +45,8 @@ export type Check = [name: string, observed: unknown, expect: Expectation]
 
 export interface Scenario<F extends Figures = Figures> {
   name: string
+  /** What is compared, where the name alone does not say it ("naive PUSH/PULL vs reliable pipeline"). */
+  title?: string
   claim: string
   /** Where the common statement is wrong or imprecise: what the run shows instead. */
   note?: string
@@ -60,8 +62,8 @@ type ScenarioInput<F extends Figures> = Omit<Scenario<F>, "variants"> & ({ varia
 /** A scenario with one run (`services`, `timeline`, ...) or several (`variants`). */
 export function scenario<F extends Figures>(input: ScenarioInput<F>): Scenario<F> {
   if ("variants" in input) return input
-  const { name, claim, note, figures, checks, artifacts, services, env, serviceEnv, extraServices, timeline } = input
-  return { name, claim, note, figures, checks, artifacts, variants: [{ name: "main", services, env, serviceEnv, extraServices, timeline }] }
+  const { name, title, claim, note, figures, checks, artifacts, services, env, serviceEnv, extraServices, timeline } = input
+  return { name, title, claim, note, figures, checks, artifacts, variants: [{ name: "main", services, env, serviceEnv, extraServices, timeline }] }
 }
 
 // --- actions ------------------------------------------------------------------

@@ -8,6 +8,9 @@ import type { Scenario } from "./dsl.js"
 import { toNdjson, type History } from "./history.js"
 import type { RunResult } from "./runner.js"
 
+/** A run's name, with what it compares where the scenario says ("chaos-pipeline (naive PUSH/PULL vs reliable pipeline)"). */
+const named = (result: RunResult): string => (result.title ? `${result.scenario} (${result.title})` : result.scenario)
+
 export const show = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value))
 
 function table(rows: string[][]): string {
@@ -18,7 +21,7 @@ function table(rows: string[][]): string {
 export function terminalTable(result: RunResult): string {
   const rows = [["check", "expected", "observed", "verdict"], ...result.checks.map(c => [c.name, c.expected, show(c.observed), c.pass ? "pass" : "FAIL"])]
   const error = result.error ? `\nerror: ${result.error}` : ""
-  return `${table(rows)}${error}\n${result.scenario}: ${result.verdict} (${(result.durationMs / 1000).toFixed(1)} s)`
+  return `${table(rows)}${error}\n${named(result)}: ${result.verdict} (${(result.durationMs / 1000).toFixed(1)} s)`
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ")
@@ -32,7 +35,7 @@ function streamLines(result: RunResult): string[] {
 
 export function reportMarkdown(scenario: Scenario, result: RunResult): string {
   const lines = [
-    `# ${scenario.name}: ${result.verdict}`,
+    `# ${named(result)}: ${result.verdict}`,
     "",
     `**Claim:** ${scenario.claim}`,
     "",

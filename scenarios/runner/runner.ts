@@ -18,6 +18,7 @@ export interface CheckResult {
 
 export interface RunResult {
   scenario: string
+  title?: string
   /** Extra files of the run (file name -> content), written beside the report. */
   artifacts?: Record<string, string>
   claim: string
@@ -309,6 +310,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const result: RunResult = {
     ...(artifacts ? { artifacts } : {}),
     scenario: scenario.name,
+    ...(scenario.title ? { title: scenario.title } : {}),
     claim: scenario.claim,
     note: scenario.note,
     verdict,
