@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { describe, it } from "node:test"
 import { fileURLToPath } from "node:url"
+import { LiveFigures } from "../../shared/live-figures.js"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 const runsDir = resolve(root, process.env.RUNS_DIR ?? "runs/make-test")
@@ -100,6 +101,16 @@ describe(`every run in ${runsDir}, recounted from its history`, () => {
       const recounted = new Map<string, Counted>()
       for (const variant of variants) {
         for (const [name, counted] of recount(history.filter(e => e.variant === variant))) recounted.set(variants.length > 1 ? `${variant}: ${name}` : name, counted)
+      }
+      // The observer's live figures, fed the same lines, agree once everything has settled.
+      for (const variant of variants) {
+        const live = new LiveFigures(0)
+        for (const e of history) if (e.variant === variant) live.add({ ...e, t: e.t as number })
+        const rows = live.rows(Number.POSITIVE_INFINITY)
+        const prefix = variants.length > 1 ? `${variant}: ` : ""
+        const mine = [...recounted.keys()].filter(name => name.startsWith(prefix)).sort()
+        assert.deepEqual(rows.map(r => prefix + r.key).sort(), mine, `${variant}: the live figures have the same streams`)
+        for (const r of rows) assert.deepEqual({ sent: r.sent, received: r.received, lost: r.lost, duplicated: r.duplicated }, recounted.get(prefix + r.key), `live: ${prefix}${r.key}`)
       }
       const reported = result.figures.streams
       assert.deepEqual(Object.keys(reported).sort(), [...recounted.keys()].sort(), "the same streams")
