@@ -20,7 +20,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY shared ./shared
 COPY services ./services
 COPY tools ./tools
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --no-audit --no-fund --loglevel=error
+COPY observer ./observer
+RUN npm run --silent build && npm prune --omit=dev --no-audit --no-fund --loglevel=error
 # Only what runs: zeromq's prebuilt addons for this platform (not the others',
 # nor its C++ sources and build scripts, nor the headers it was built with).
 RUN arch=$(node -p process.arch) \

@@ -9,10 +9,14 @@ COMPOSE_ALL := $(COMPOSE) --profile "*"
 LAB_IMAGE ?= zmq-lab:local
 OFFLINE_NODE_IMAGE := zmq-lab/node:24-offline
 SERVICE ?=
+# The observer's port on the host (.env's OBSERVER_PORT, as Compose reads it).
+OBSERVER_PORT ?= $(or $(shell sed -n 's/^OBSERVER_PORT=//p' .env 2>/dev/null | tail -n 1),8080)
 
 export LAB_IMAGE
+# The Docker socket's group, for the observer (read when a command runs: set-up may create the socket).
+export DOCKER_GID = $(shell stat -c %g /var/run/docker.sock 2>/dev/null || echo 0)
 
-.PHONY: help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
+.PHONY: report help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -51,7 +55,8 @@ up: check-config ## Build when needed, check the settings, start everything deta
 	$(COMPOSE) up -d --wait --remove-orphans
 	@$(COMPOSE) ps --format 'table {{.Service}}\t{{.State}}\t{{.Status}}'
 	@echo
-	@echo "All running. Watch:  make logs     Break something:  make kill SERVICE=pubsub-publisher"
+	@echo "All running. See it live:  http://127.0.0.1:$(OBSERVER_PORT)   (the observer: topology, rates, losses, events, buttons)"
+	@echo "Watch the logs:  make logs     Break something:  make kill SERVICE=pubsub-publisher"
 	@echo "Bring it back:      make start SERVICE=pubsub-publisher     Late joiner:  make late-subscriber"
 
 down: ## Stop and remove everything of the lab: containers, networks, volumes
@@ -113,6 +118,10 @@ scenario: node_modules build ## Run one scenario: make scenario NAME=pubsub-reco
 	@test -n "$(NAME)" || { echo "usage: make scenario NAME=<name>  (see make scenarios-list)"; exit 2; }
 	@$(SCENARIOS) run $(NAME)
 
+report: ## The latest run's report page (runs/latest/report.html: plots, checks, verdict)
+	@test -e runs/latest/report.html || { echo "no run yet: make scenario NAME=pubsub-reconnect"; exit 1; }
+	@echo "$(CURDIR)/runs/$$(readlink runs/latest)/report.html"
+
 scenarios: node_modules build ## Run every scenario and write docs/verdicts.md
 	@$(SCENARIOS) all --verdicts docs/verdicts.md
 
@@ -164,8 +173,8 @@ test-process: node_modules ## Process tests: the services as local processes on 
 format: node_modules ## Format the code (make lint checks it)
 	npm run --silent format
 
-test-e2e: node_modules build ## End-to-end tests against the lab in Docker
-	npm run --silent test:e2e
+test-e2e: node_modules build ## End-to-end tests against the lab in Docker (the observer's in a real browser: Debian's chromium, installed when missing)
+	@browser=$$(bash scripts/setup-browser.sh) || exit 1; CHROMIUM_PATH=$$browser npm run --silent test:e2e
 
 # make test's own runs: the whole scenario catalogue and a short chaos run of
 # every pattern, kept apart in runs/make-test, then every stream of every one

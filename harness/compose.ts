@@ -3,7 +3,8 @@
 // The harness the end-to-end tests and the scenario runner share. Every docker command
 // goes through `docker()`, and can be echoed so a person can replay it by hand.
 import { spawn, type ChildProcess } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -35,13 +36,34 @@ export interface ProjectOptions {
 
 const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`)
 
+/** A port of the loopback nobody listens on now: each project's observer gets its own, so projects (and a running lab) never collide. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.on("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      server.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))))
+    })
+  })
+}
+
+/** The Docker socket's group, which the observer joins (as the Makefile passes it). */
+const dockerGid = () => {
+  try {
+    return String(statSync("/var/run/docker.sock").gid)
+  } catch {
+    return "0"
+  }
+}
+
 export function docker(
   args: string[],
-  { check = true, echo }: { check?: boolean; echo?: (command: string) => void } = {},
+  { check = true, echo, env }: { check?: boolean; echo?: (command: string) => void; env?: Env } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   echo?.(["docker", ...args].map(quote).join(" "))
   return new Promise((resolve, reject) => {
-    const child = spawn("docker", args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn("docker", args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()))
@@ -60,6 +82,8 @@ export class ComposeProject {
   private readonly override: string
   private readonly followers: ChildProcess[] = []
   private prepared: Promise<void> | undefined
+  /** What Compose interpolates for this project: its observer's port, the socket's group. */
+  private env: Env = {}
 
   constructor(
     readonly name: string,
@@ -70,6 +94,7 @@ export class ComposeProject {
   }
 
   private async writeOverride(): Promise<void> {
+    this.env = { OBSERVER_PORT: String(await freePort()), DOCKER_GID: dockerGid() }
     const { stdout } = await docker(["compose", "--file", join(root, "docker-compose.yml"), ...ALL_PROFILES, "config", "--services"])
     const { environment = {}, services = {}, extraServices = {} } = this.options
     const settings = (service: string, own: Env = {}) => ({ STATS_INTERVAL_MS: "1000", ...environment, ...own, ...services[service] })
@@ -100,7 +125,12 @@ export class ComposeProject {
   async compose(args: string[], options: { check?: boolean; quiet?: boolean } = {}) {
     this.prepared ??= this.writeOverride()
     await this.prepared
-    return docker([...this.base(), ...args], { check: options.check ?? true, echo: options.quiet ? undefined : this.options.echo })
+    return docker([...this.base(), ...args], { check: options.check ?? true, echo: options.quiet ? undefined : this.options.echo, env: this.env })
+  }
+
+  /** The observer's page and API on this host (once the project is up). */
+  get observerUrl(): string {
+    return `http://127.0.0.1:${this.env.OBSERVER_PORT ?? "8080"}`
   }
 
   /** The override file's path, for the commands a report shows. */
@@ -123,7 +153,11 @@ export class ComposeProject {
 
   /** Follows the services' logs into `logs` (a stream per call; restarts included). */
   follow(services: string[]): void {
-    const follower = spawn("docker", [...this.base(), "logs", "--follow", "--no-color", ...services], { cwd: root, stdio: ["ignore", "pipe", "ignore"] })
+    const follower = spawn("docker", [...this.base(), "logs", "--follow", "--no-color", ...services], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "ignore"],
+      env: { ...process.env, ...this.env },
+    })
     this.logs.follow(follower.stdout!, { prefixed: true })
     this.followers.push(follower)
   }

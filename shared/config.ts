@@ -293,6 +293,9 @@ export const SETTINGS = {
   PARANOID_PIRATE_WORK_MS: integer(5, { min: 0, max: 600_000 }),
   PARANOID_PIRATE_DEDUP: boolean(false),
   PARANOID_PIRATE_HANDLED_DIR: text("/state/handled", { pattern: /^\/\S+$/, describe: "an absolute directory path" }),
+  // the observer
+  /** The observer's port on the host's loopback (http://127.0.0.1:<port>). */
+  OBSERVER_PORT: integer(8080, { min: 1, max: 65_535 }),
   // Clone
   CLONE_BIND: endpoint("tcp://*:5590"),
   CLONE_SNAPSHOT_BIND: endpoint("tcp://*:5591"),

@@ -193,6 +193,10 @@ export type LogEvents = {
   "worker-respawn": WorkerRef & { replaces: number | undefined }
   watching: { file: string }
   "watch-error": Record<string, never>
+
+  // --- the observer -------------------------------------------------------------------------
+  /** The observer acted on a service for its page or a script (kill, stop, start, restart, pause, unpause). */
+  "lab-action": { target: string; action: string; ok: boolean; reason?: string }
 }
 
 export type EventName = keyof LogEvents

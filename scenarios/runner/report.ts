@@ -1,11 +1,12 @@
 // What a run leaves behind: runs/<timestamp>-<name>/ with history.ndjson,
-// result.json and report.md, a runs/latest link, the table on the terminal, and
+// result.json, report.md and report.html, a runs/latest link, the table on the terminal, and
 // docs/verdicts.md for a run of the whole catalogue.
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describeStream, type StreamFigures } from "../../shared/accounting.js"
 import type { Scenario } from "./dsl.js"
 import { toNdjson, type History } from "./history.js"
+import { reportHtml } from "./report-html.js"
 import type { RunResult } from "./runner.js"
 
 /** A run's name, with what it compares where the scenario says ("chaos-pipeline (naive PUSH/PULL vs reliable pipeline)"). */
@@ -98,6 +99,7 @@ export function writeRun(runsDir: string, scenario: Scenario, result: RunResult,
   for (const [name, content] of Object.entries(artifacts)) writeFileSync(join(folder, name), content)
   writeFileSync(join(folder, "result.json"), JSON.stringify(data, null, 2) + "\n")
   writeFileSync(join(folder, "report.md"), reportMarkdown(scenario, result))
+  writeFileSync(join(folder, "report.html"), reportHtml(scenario, result, history))
   const latest = join(runsDir, "latest")
   rmSync(latest, { force: true })
   symlinkSync(`${stamp}-${scenario.name}`, latest)
