@@ -16,7 +16,7 @@ export LAB_IMAGE
 # The Docker socket's group, for the observer (read when a command runs: set-up may create the socket).
 export DOCKER_GID = $(shell stat -c %g /var/run/docker.sock 2>/dev/null || echo 0)
 
-.PHONY: report help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
+.PHONY: observer-cost report help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -117,6 +117,9 @@ scenarios-list: node_modules ## List the fault scenarios with their claims
 scenario: node_modules build ## Run one scenario: make scenario NAME=pubsub-reconnect (report in runs/latest/)
 	@test -n "$(NAME)" || { echo "usage: make scenario NAME=<name>  (see make scenarios-list)"; exit 2; }
 	@$(SCENARIOS) run $(NAME)
+
+observer-cost: node_modules ## What the observer costs with the lab running and its page open: memory, CPU, log line to screen (DURATION=60)
+	@browser=$$(bash scripts/setup-browser.sh) || exit 1; CHROMIUM_PATH=$$browser OBSERVER_PORT=$(OBSERVER_PORT) DURATION=$(or $(DURATION),60) node --import tsx test/observer-cost.ts
 
 report: ## The latest run's report page (runs/latest/report.html: plots, checks, verdict)
 	@test -e runs/latest/report.html || { echo "no run yet: make scenario NAME=pubsub-reconnect"; exit 1; }

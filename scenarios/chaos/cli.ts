@@ -37,7 +37,7 @@ print(`== ${scenario.name} (${scenario.title ?? ""}), seed ${seed} (repeat it wi
 const { result, history } = await runScenario(scenario, { print })
 const folder = writeRun(runsDir, scenario, result, history)
 print(terminalTable(result))
-print(`report: ${folder}/report.md   timeline: ${folder}/timeline.svg`)
+print(`report: ${folder}/report.md   page: ${folder}/report.html   timeline: ${folder}/timeline.svg`)
 
 // The pattern's row in docs/verdicts.md: the latest run.
 const { naive, reliable, faultsApplied, faultSpanMs } = result.figures as ChaosFigures

@@ -31,7 +31,7 @@ async function run(names: string[]): Promise<RunResult[]> {
     const { result, history } = await runScenario(scenario, { print })
     const folder = writeRun(runsDir, scenario, result, history)
     print(terminalTable(result))
-    print(`report: ${folder}/report.md`)
+    print(`report: ${folder}/report.md   page: ${folder}/report.html`)
     results.push(result)
   }
   return results

@@ -83,7 +83,7 @@ export function reportMarkdown(scenario: Scenario, result: RunResult): string {
     ...result.commands,
     "```",
     "",
-    "Files: `history.ndjson` (every event of the run, the runner's actions included), `result.json` (this report as data).",
+    "Files: `report.html` (this report as a page, with a plot per stream), `history.ndjson` (every event of the run, the runner's actions included), `result.json` (this report as data).",
     "",
   ]
   return lines.join("\n")

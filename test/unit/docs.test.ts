@@ -182,7 +182,7 @@ describe("docs/logs.md", () => {
       "worker-respawn": true,
       watching: true,
       "watch-error": true,
-    "lab-action": true,
+      "lab-action": true,
     }
     for (const event of Object.keys(events)) assert.ok(text.includes(`\`${event}\``), event)
     assert.ok(text.includes("`socket.<type>`"))
