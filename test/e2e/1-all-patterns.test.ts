@@ -25,6 +25,8 @@ const SERVICES = [
   "router-dealer-worker-1",
   "router-dealer-worker-2",
   "router-dealer-client",
+  // Not a pattern: the lab's live page, started by make up too.
+  "observer",
 ]
 const LEFT_ALONE_MS = 60_000
 let started = 0
