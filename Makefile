@@ -16,7 +16,7 @@ export LAB_IMAGE
 # The Docker socket's group, for the observer (read when a command runs: set-up may create the socket).
 export DOCKER_GID = $(shell stat -c %g /var/run/docker.sock 2>/dev/null || echo 0)
 
-.PHONY: observer-cost report help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
+.PHONY: fault heal faults observer-cost report help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -59,8 +59,10 @@ up: check-config ## Build when needed, check the settings, start everything deta
 	@echo "Watch the logs:  make logs     Break something:  make kill SERVICE=pubsub-publisher"
 	@echo "Bring it back:      make start SERVICE=pubsub-publisher     Late joiner:  make late-subscriber"
 
-down: ## Stop and remove everything of the lab: containers, networks, volumes
+down: ## Stop and remove everything of the lab: containers, networks, volumes, network faults
 	$(COMPOSE_ALL) down --volumes --remove-orphans --timeout 5
+	@# A fault's rules live in its target's namespace and go with it; a helper left by an interrupted command goes here.
+	@docker ps -aq --filter label=zmq-lab.fault-helper | xargs -r docker rm -f >/dev/null
 
 VERBOSE ?=
 EVENTS ?= 30
@@ -120,6 +122,16 @@ scenario: node_modules build ## Run one scenario: make scenario NAME=pubsub-reco
 
 observer-cost: node_modules ## What the observer costs with the lab running and its page open: memory, CPU, log line to screen (DURATION=60)
 	@browser=$$(bash scripts/setup-browser.sh) || exit 1; CHROMIUM_PATH=$$browser OBSERVER_PORT=$(OBSERVER_PORT) DURATION=$(or $(DURATION),60) node --import tsx test/observer-cost.ts
+
+FAULTS := node --import tsx harness/fault-cli.ts
+fault: node_modules ## A network fault on one service: make fault SERVICE=pipeline-sink KIND=loss PCT=30 (KIND: loss blackhole reset bandwidth delay jitter duplicate corrupt; PCT RATE PORT MS DIR JITTER)
+	@$(FAULTS) fault "$(SERVICE)" "$(KIND)" "$(PCT)" "$(RATE)" "$(PORT)" "$(MS)" "$(DIR)" "$(JITTER)"
+
+heal: node_modules ## Remove the network faults of one service, or of all: make heal SERVICE=ALL
+	@$(FAULTS) heal "$(SERVICE)"
+
+faults: node_modules ## The network faults active now, per service
+	@$(FAULTS) list
 
 report: ## The latest run's report page (runs/latest/report.html: plots, checks, verdict)
 	@test -e runs/latest/report.html || { echo "no run yet: make scenario NAME=pubsub-reconnect"; exit 1; }

@@ -8,6 +8,7 @@ import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { applyFault, heal, type Fault } from "./faults.js"
 import { LogCollector } from "./logs.js"
 
 export const root = fileURLToPath(new URL("..", import.meta.url))
@@ -211,6 +212,15 @@ export class ComposeProject {
   /** Runs a command inside the service's running container. */
   exec(service: string, command: string[]) {
     return this.compose(["exec", "-T", service, ...command])
+  }
+
+  /** A network fault inside the service's namespace, from a helper that is gone when it returns. */
+  async fault(service: string, f: Fault): Promise<void> {
+    await applyFault(await this.containerId(service), f, this.options.echo)
+  }
+
+  async heal(service: string): Promise<void> {
+    await heal(await this.containerId(service), this.options.echo)
   }
 
   get network(): string {

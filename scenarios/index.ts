@@ -25,6 +25,12 @@ import routerDealerWorkerKilled from "./router-dealer/worker-killed.js"
 import networkPartition from "./network/partition.js"
 import networkNewIp from "./network/new-ip.js"
 import networkWholeMessages from "./network/whole-messages.js"
+import networkLossTcp from "./network/loss-tcp.js"
+import networkHalfOpen from "./network/half-open.js"
+import networkTcpMaxrt from "./network/tcp-maxrt.js"
+import networkReset from "./network/reset.js"
+import networkDelay from "./network/delay.js"
+import networkDuplicate from "./network/duplicate.js"
 import bookWatcherReconnect from "./book/watcher-reconnect.js"
 import bookFilerErrors from "./book/filer-errors.js"
 import bookFilerLockstep from "./book/filer-lockstep.js"
@@ -58,6 +64,12 @@ export const catalogue = [
   networkPartition,
   networkNewIp,
   networkWholeMessages,
+  networkLossTcp,
+  networkHalfOpen,
+  networkTcpMaxrt,
+  networkReset,
+  networkDelay,
+  networkDuplicate,
   bookWatcherReconnect,
   bookFilerErrors,
   bookFilerLockstep,

@@ -163,6 +163,21 @@ export const SETTINGS = {
   HEARTBEAT_TTL_MS: integer(0, { min: 0, max: 6_553_500 }),
   SEND_HWM: integer(1000, { min: 0, max: 10_000_000 }),
   RECEIVE_HWM: integer(1000, { min: 0, max: 10_000_000 }),
+  /** ZMQ_TCP_MAXRT: a connection whose sent data stays unacknowledged this long is dropped (0: the kernel's, ~15 min). */
+  TCP_MAXRT_MS: integer(0, { min: 0, max: 3_600_000 }),
+  /** ZMQ_IMMEDIATE: queue messages only to completed connections. */
+  IMMEDIATE: boolean(false),
+  /** ZMQ_MAXMSGSIZE: a peer sending a larger message is disconnected by ZeroMQ itself (-1: no limit). */
+  SOCKET_MAX_MESSAGE_BYTES: integer(-1, { min: -1, max: 268_435_456 }),
+  /** ZMQ_XPUB_NODROP: a publisher at a subscriber's high-water mark waits instead of dropping. */
+  XPUB_NODROP: boolean(false),
+  /** ZMQ_ROUTER_MANDATORY: a reply to a peer that is gone fails (and is counted) instead of vanishing. */
+  ROUTER_MANDATORY: boolean(true),
+  /** ZMQ_ROUTER_HANDOVER: a new peer with an identity in use takes it over. */
+  ROUTER_HANDOVER: boolean(false),
+  /** ZMQ_REQ_RELAXED / ZMQ_REQ_CORRELATE: a REQ may send again without its reply, and ignores replies to older requests. */
+  REQ_RELAXED: boolean(false),
+  REQ_CORRELATE: boolean(false),
   /** A producer makes no new messages from this time on (epoch ms; 0: never): runs compared side by side end together. */
   PRODUCE_UNTIL: integer(0, { min: 0 }),
   // PUB/SUB
@@ -332,6 +347,14 @@ export const COMMON_SETTINGS = [
   "HEARTBEAT_TTL_MS",
   "SEND_HWM",
   "RECEIVE_HWM",
+  "TCP_MAXRT_MS",
+  "IMMEDIATE",
+  "SOCKET_MAX_MESSAGE_BYTES",
+  "XPUB_NODROP",
+  "ROUTER_MANDATORY",
+  "ROUTER_HANDOVER",
+  "REQ_RELAXED",
+  "REQ_CORRELATE",
   "PRODUCE_UNTIL",
 ] as const satisfies readonly SettingName[]
 

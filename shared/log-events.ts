@@ -94,6 +94,8 @@ export type LogEvents = {
   shutdown: { reason?: string; exitCode?: number }
   crash: Record<string, never>
   listening: Endpoint
+  /** Once per socket at start: the options it runs with (read back from the socket). */
+  "socket-options": { socket: string; options: Record<string, number | boolean> }
   connecting: Endpoint
   /** Input that is not what the socket expects: counted, answered where it can be, never fatal. */
   "bad-message": { reason: unknown; sender?: string; frames?: number; bytes?: number; socket?: string; address?: string; error?: string }

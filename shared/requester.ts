@@ -16,7 +16,7 @@ import { encodeEnvelope, type Envelope } from "./envelope.js"
 import { Inbox } from "./inbox.js"
 import { idle, ticks } from "./pace.js"
 import type { Service } from "./service.js"
-import { connectSocket, isClosedError, isTimeoutError, socketOptions } from "./sockets.js"
+import { connectSocket, isClosedError, isTimeoutError, requestOptions } from "./sockets.js"
 
 const LOCKSTEP_PROBE_MS = 500
 const REQUESTS = "requests"
@@ -48,7 +48,7 @@ export async function runRequester(service: Service<unknown>, options: Requester
   let inFlight: number | undefined
 
   const openSocket = () =>
-    connectSocket(service, new Request({ ...socketOptions(service.config, "both"), receiveTimeout: options.timeoutMs || -1 }), options.connect, "req")
+    connectSocket(service, new Request({ ...requestOptions(service.config), receiveTimeout: options.timeoutMs || -1 }), options.connect, "req")
 
   let client = openSocket()
   service.reportStats(() => ({ ...counts, badMessages: inbox.badMessages }))

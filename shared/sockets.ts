@@ -28,7 +28,57 @@ export function socketOptions(config: CommonConfig, direction: Direction) {
     heartbeatInterval: config.HEARTBEAT_INTERVAL_MS,
     heartbeatTimeout: config.HEARTBEAT_TIMEOUT_MS,
     heartbeatTimeToLive: config.HEARTBEAT_TTL_MS,
+    // A half-open link (no RST) is found by TCP only when data waits to be acknowledged.
+    tcpMaxRetransmitTimeout: config.TCP_MAXRT_MS,
+    immediate: config.IMMEDIATE,
+    maxMessageSize: config.SOCKET_MAX_MESSAGE_BYTES,
   }
+}
+
+/** A publisher's: drop at a subscriber's high-water mark (PUB's way), or wait (XPUB_NODROP). */
+export const xpubOptions = (config: CommonConfig) => ({ ...socketOptions(config, "both"), noDrop: config.XPUB_NODROP })
+/** A ROUTER's: what it does with a reply to a peer that is gone, and with an identity already in use. */
+export const routerOptions = (config: CommonConfig) => ({
+  ...socketOptions(config, "both"),
+  mandatory: config.ROUTER_MANDATORY,
+  handover: config.ROUTER_HANDOVER,
+})
+/** A REQ's: strict lockstep, or relaxed with correlation. */
+export const requestOptions = (config: CommonConfig) => ({ ...socketOptions(config, "both"), relaxed: config.REQ_RELAXED, correlate: config.REQ_CORRELATE })
+
+/** The options a socket may have, as a start-up line shows them (those its type does not have are left out). */
+const LOGGED_OPTIONS = [
+  "sendHighWaterMark",
+  "receiveHighWaterMark",
+  "linger",
+  "connectTimeout",
+  "reconnectInterval",
+  "reconnectMaxInterval",
+  "heartbeatInterval",
+  "heartbeatTimeout",
+  "tcpMaxRetransmitTimeout",
+  "immediate",
+  "maxMessageSize",
+  "noDrop",
+  "mandatory",
+  "handover",
+  "relaxed",
+  "correlate",
+  "receiveTimeout",
+] as const
+
+/** Pure: the socket's option values, read back from it (write-only options are not there to read). */
+export function optionsOf(socket: object): Record<string, number | boolean> {
+  const values: Record<string, number | boolean> = {}
+  for (const name of LOGGED_OPTIONS) {
+    try {
+      const value = (socket as Record<string, unknown>)[name]
+      if (typeof value === "number" || typeof value === "boolean") values[name] = value
+    } catch {
+      // Not readable on this socket type.
+    }
+  }
+  return values
 }
 
 /**
@@ -37,6 +87,14 @@ export function socketOptions(config: CommonConfig, direction: Direction) {
  * drops out of the stop list when its event stream ends.
  */
 function watch(service: Service<unknown>, socket: Socket, role: string, onEvent?: (event: Event) => void): void {
+  const options = optionsOf(socket)
+  service.log.info(
+    "socket-options",
+    `${role}: ${Object.entries(options)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(" ")}`,
+    { socket: role, options },
+  )
   const remove = service.onStop(() => {
     if (!socket.closed) socket.close()
   })

@@ -3,6 +3,7 @@
 // the figures a checker computes from the run's history, and the checks with
 // their expected values. The runner (runner.ts) does the rest.
 import type { Env } from "../../harness/compose.js"
+import type { Fault } from "../../harness/faults.js"
 import type { History, HistoryEvent, HistoryEventName } from "./history.js"
 
 export type Action =
@@ -17,6 +18,8 @@ export type Action =
   | { kind: "run"; service: string; args: string[] }
   | { kind: "exec"; service: string; command: (history: History) => string[] }
   | { kind: "parallel"; actions: Action[] }
+  | { kind: "fault"; service: string; fault: Fault }
+  | { kind: "heal"; service: string }
 
 /** Which events a wait counts: since the variant started, since the last action on the system, or only new ones. */
 export type WaitOrigin = "start" | "action" | "now"
@@ -55,6 +58,8 @@ export interface Scenario<F extends Figures = Figures> {
   checks(figures: F): Check[]
   /** Extra files for the run folder (a timeline picture), by file name. */
   artifacts?(history: History, figures: F): Record<string, string>
+  /** What the machine must have; where it lacks it the run is SKIPPED with the reason, never PASS. */
+  requires?: "netem"[]
 }
 
 type ScenarioInput<F extends Figures> = Omit<Scenario<F>, "variants"> & ({ variants: Variant[] } | Omit<Variant, "name">)
@@ -62,8 +67,8 @@ type ScenarioInput<F extends Figures> = Omit<Scenario<F>, "variants"> & ({ varia
 /** A scenario with one run (`services`, `timeline`, ...) or several (`variants`). */
 export function scenario<F extends Figures>(input: ScenarioInput<F>): Scenario<F> {
   if ("variants" in input) return input
-  const { name, title, claim, note, figures, checks, artifacts, services, env, serviceEnv, extraServices, timeline } = input
-  return { name, title, claim, note, figures, checks, artifacts, variants: [{ name: "main", services, env, serviceEnv, extraServices, timeline }] }
+  const { name, title, claim, note, figures, checks, artifacts, requires, services, env, serviceEnv, extraServices, timeline } = input
+  return { name, title, claim, note, figures, checks, artifacts, requires, variants: [{ name: "main", services, env, serviceEnv, extraServices, timeline }] }
 }
 
 // --- actions ------------------------------------------------------------------
@@ -92,6 +97,10 @@ export const exec = (service: string, command: string[] | ((history: History) =>
   service,
   command: typeof command === "function" ? command : () => command,
 })
+/** A network fault in the service's namespace (harness/faults.ts): loss, blackhole, reset, bandwidth, and the netem kinds. */
+export const fault = (service: string, f: Fault): Action => ({ kind: "fault", service, fault: f })
+/** Removes the service's network faults. */
+export const heal = (service: string): Action => ({ kind: "heal", service })
 /** Records the service's current address on the project network in the history (event `address`). */
 export const recordAddress = (service: string): Action => ({ kind: "address", service })
 

@@ -17,8 +17,8 @@ import { show } from "./report.js"
 const uplotDir = dirname(createRequire(import.meta.url).resolve("uplot"))
 
 /** Actions that take a service out, and those that bring it back. */
-const BREAKS = new Set(["kill", "stop", "pause", "disconnect"])
-const HEALS = new Set(["start", "unpause", "connect", "restart", "recreate", "up"])
+const BREAKS = new Set(["kill", "stop", "pause", "disconnect", "fault"])
+const HEALS = new Set(["start", "unpause", "connect", "restart", "recreate", "up", "heal"])
 
 export interface PlotBand {
   from: number
@@ -64,7 +64,7 @@ export function faultBands(history: History, end: number): PlotBand[] {
     if (e.service !== RUNNER || e.event !== "action") continue
     const action = text(e.action) ?? ""
     for (const target of (text(e.target) ?? "").split(/[ ,]+/).filter(Boolean)) {
-      if (BREAKS.has(action) && !open.has(target)) open.set(target, { from: e.t, label: `${action} ${target}` })
+      if (BREAKS.has(action) && !open.has(target)) open.set(target, { from: e.t, label: `${text(e.fault) ?? action} ${target}` })
       else if (HEALS.has(action) && open.has(target)) {
         const { from, label } = open.get(target)!
         bands.push({ from, to: e.t, label })

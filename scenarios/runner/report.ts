@@ -108,6 +108,7 @@ export function writeRun(runsDir: string, scenario: Scenario, result: RunResult,
 
 export function verdictsMarkdown(results: RunResult[]): string {
   const passed = results.filter(r => r.verdict === "PASS").length
+  const skipped = results.filter(r => r.verdict === "SKIPPED").length
   return [
     "# Verdicts",
     "",
@@ -115,7 +116,7 @@ export function verdictsMarkdown(results: RunResult[]): string {
     "which writes this file. Each row: the claim, what was expected, what was observed, the verdict.",
     "A run's full report (figures, timeline, the exact commands) is in `runs/<timestamp>-<name>/report.md`.",
     "",
-    `${passed} of ${results.length} scenarios pass; the whole catalogue took ${(results.reduce((s, r) => s + r.durationMs, 0) / 60_000).toFixed(1)} min.`,
+    `${passed} of ${results.length} scenarios pass${skipped > 0 ? ` (${skipped} SKIPPED: this machine lacks what they need; each row says what)` : ""}; the whole catalogue took ${(results.reduce((s, r) => s + r.durationMs, 0) / 60_000).toFixed(1)} min.`,
     "",
     "| scenario | claim | expected | observed | verdict | time |",
     "|---|---|---|---|---|---|",

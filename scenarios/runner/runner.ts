@@ -6,6 +6,7 @@
 import { account } from "../../shared/accounting.js"
 import { standardFigures } from "./checkers.js"
 import { ComposeProject } from "../../harness/compose.js"
+import { describeFault, netemAvailable } from "../../harness/faults.js"
 import type { Action, Scenario, Variant } from "./dsl.js"
 import { byTime, RUNNER, toHistoryEvent, type History, type HistoryEvent } from "./history.js"
 
@@ -23,7 +24,7 @@ export interface RunResult {
   artifacts?: Record<string, string>
   claim: string
   note?: string
-  verdict: "PASS" | "FAIL"
+  verdict: Verdict
   checks: CheckResult[]
   figures: Record<string, unknown>
   commands: string[]
@@ -31,6 +32,9 @@ export interface RunResult {
   durationMs: number
   error?: string
 }
+
+/** SKIPPED: the machine lacks what the scenario needs (the error says what); never counted as a pass. */
+export type Verdict = "PASS" | "FAIL" | "SKIPPED"
 
 export interface RunOptions {
   /** Progress and commands, one line at a time. */
@@ -43,6 +47,15 @@ type Note = (event: string, fields: Record<string, unknown>) => void
 
 /** Waits, sleeps and address records only look: everything else acts on the system (and is noted in the history). */
 const actsOnSystem = (action: Action) => action.kind !== "wait" && action.kind !== "sleep" && action.kind !== "until" && action.kind !== "address"
+
+/** What this machine lacks of the scenario's requirements, in words (undefined: nothing). */
+async function missingRequirement(scenario: Scenario): Promise<string | undefined> {
+  if (scenario.requires?.includes("netem")) {
+    const netem = await netemAvailable()
+    if (!netem.available) return netem.reason
+  }
+  return undefined
+}
 
 /** Tears down whatever is running (Ctrl-C): no container, network or volume left. */
 export async function teardownAll(): Promise<void> {
@@ -72,6 +85,8 @@ function describe(action: Action): string {
       return `exec in ${action.service}`
     case "parallel":
       return action.actions.map(describe).join(" + ")
+    case "fault":
+      return `fault ${describeFault(action.fault)} on ${action.service}`
     default:
       return `${action.kind} ${action.service}`
   }
@@ -163,6 +178,10 @@ async function perform(project: ComposeProject, action: Action, variant: string,
       return void (await project.disconnect(action.service))
     case "connect":
       return void (await project.connect(action.service))
+    case "fault":
+      return project.fault(action.service, action.fault)
+    case "heal":
+      return project.heal(action.service)
     case "scale":
       return void (await project.scale(action.service, action.replicas))
     case "up":
@@ -230,7 +249,13 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
       if (action.kind === "up") for (const service of action.services) started.add(service)
       if (action.kind === "scale") started.add(action.service)
       if (actsOnSystem(action) && action.kind !== "parallel")
-        note("action", { action: action.kind, target: target(action), startedAt: begun, ...(action.kind === "kill" ? { signal: action.signal } : {}) })
+        note("action", {
+          action: action.kind,
+          target: target(action),
+          startedAt: begun,
+          ...(action.kind === "kill" ? { signal: action.signal } : {}),
+          ...(action.kind === "fault" ? { fault: describeFault(action.fault) } : {}),
+        })
     }
     // The producers stop first; what they sent is let arrive (the drain); then
     // the rest stop in the given order, each writing its final stats line. So
@@ -287,6 +312,24 @@ export function judge(
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<{ result: RunResult; history: History }> {
   const startedAt = new Date()
+  const missing = await missingRequirement(scenario)
+  if (missing) {
+    options.print(`  SKIPPED: ${missing}`)
+    const result: RunResult = {
+      scenario: scenario.name,
+      ...(scenario.title ? { title: scenario.title } : {}),
+      claim: scenario.claim,
+      note: scenario.note,
+      verdict: "SKIPPED",
+      checks: [],
+      figures: {},
+      commands: [],
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      error: missing,
+    }
+    return { result, history: [] }
+  }
   const history: History = []
   const commands: string[] = []
   let error: string | undefined
@@ -306,7 +349,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   } catch (failure) {
     error ??= `artifacts failed: ${String(failure)}`
   }
-  const verdict = error === undefined && judged.verdict === "PASS" ? "PASS" : "FAIL"
+  const verdict: Verdict = error === undefined && judged.verdict === "PASS" ? "PASS" : "FAIL"
   const result: RunResult = {
     ...(artifacts ? { artifacts } : {}),
     scenario: scenario.name,

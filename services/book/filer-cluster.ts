@@ -12,7 +12,7 @@ import { Producer } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { always, serveRequests } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
-import { bindSocket, connectSocket, socketOptions } from "../../shared/sockets.js"
+import { bindSocket, connectSocket, routerOptions, socketOptions } from "../../shared/sockets.js"
 import { serveFile } from "./files.js"
 
 const service = startService("book", pick("BOOK_CLUSTER_BIND", "BOOK_CLUSTER_BACKEND", "BOOK_CLUSTER_WORKERS", "BOOK_CLUSTER_WORK_MS", "BOOK_FILES"))
@@ -21,7 +21,7 @@ const { config, log } = service
 if (cluster.isPrimary) {
   const producer = service.producer("errors")
   const inbox = new Inbox(service)
-  const frontend = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.BOOK_CLUSTER_BIND, "router")
+  const frontend = await bindSocket(service, new Router(routerOptions(config)), config.BOOK_CLUSTER_BIND, "router")
   const backend = await bindSocket(service, new Dealer(socketOptions(config, "both")), config.BOOK_CLUSTER_BACKEND, "dealer")
   const counts = { requests: 0, replies: 0, unroutable: 0, respawned: 0 }
   service.reportStats(() => ({ ...counts, workers: Object.keys(cluster.workers ?? {}).length, badMessages: inbox.badMessages }))

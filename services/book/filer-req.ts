@@ -7,7 +7,7 @@ import { pick } from "../../shared/config.js"
 import { encodeEnvelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
-import { connectSocket, isTimeoutError, socketOptions } from "../../shared/sockets.js"
+import { connectSocket, isTimeoutError, requestOptions } from "../../shared/sockets.js"
 
 const service = startService("book", pick("BOOK_FILER_CONNECT", "BOOK_REQ_TIMEOUT_MS"))
 const { config, log } = service
@@ -18,7 +18,7 @@ const producer = service.producer("requests", "request-reply")
 const inbox = new Inbox(service)
 const requester = connectSocket(
   service,
-  new Request({ ...socketOptions(config, "both"), receiveTimeout: config.BOOK_REQ_TIMEOUT_MS }),
+  new Request({ ...requestOptions(config), receiveTimeout: config.BOOK_REQ_TIMEOUT_MS }),
   config.BOOK_FILER_CONNECT,
   "req",
 )

@@ -13,7 +13,7 @@ import { encodeEnvelope } from "../../shared/envelope.js"
 import { Publishing } from "../../shared/fanout.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
-import { bindSocket, socketOptions } from "../../shared/sockets.js"
+import { bindSocket, xpubOptions } from "../../shared/sockets.js"
 
 const service = startService("book", pick("BOOK_WATCHER_BIND", "BOOK_WATCH_FILE", "BOOK_WATCH_DEBOUNCE_MS"))
 const { config, log } = service
@@ -21,7 +21,7 @@ const { config, log } = service
 const TOPIC = "changed"
 const producer = service.producer(TOPIC, "fan-out")
 const inbox = new Inbox(service)
-const socket = await bindSocket(service, new XPublisher(socketOptions(config, "both")), config.BOOK_WATCHER_BIND, "pub")
+const socket = await bindSocket(service, new XPublisher(xpubOptions(config)), config.BOOK_WATCHER_BIND, "pub")
 const publishing = new Publishing(service, socket, inbox, () => [
   { stream: TOPIC, topic: TOPIC, incarnation: producer.incarnation, afterSeq: producer.lastSeq },
 ])

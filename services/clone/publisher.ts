@@ -20,7 +20,7 @@ import { Journal } from "../../shared/journal.js"
 import { pastDeadline, ticks } from "../../shared/pace.js"
 import { errorBody } from "../../shared/replier.js"
 import { startService } from "../../shared/service.js"
-import { bindSocket, eachMessage, socketOptions } from "../../shared/sockets.js"
+import { bindSocket, eachMessage, routerOptions, xpubOptions } from "../../shared/sockets.js"
 import { Store, UPDATES, type Update } from "./store.js"
 
 const service = startService(
@@ -51,10 +51,10 @@ const heartbeats = service.producer("heartbeats")
 const replies = service.producer("snapshots")
 const inbox = new Inbox(service)
 const topic = Buffer.from(config.CLONE_TOPIC)
-const socket = await bindSocket(service, new XPublisher(socketOptions(config, "both")), config.CLONE_BIND, "pub")
+const socket = await bindSocket(service, new XPublisher(xpubOptions(config)), config.CLONE_BIND, "pub")
 const publishing = new Publishing(service, socket, inbox, () => [{ stream: UPDATES, topic: config.CLONE_TOPIC, incarnation: epoch, afterSeq: store.version }])
 void publishing.run()
-const snapshots = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.CLONE_SNAPSHOT_BIND, "snapshot")
+const snapshots = await bindSocket(service, new Router(routerOptions(config)), config.CLONE_SNAPSHOT_BIND, "snapshot")
 const counts = { snapshotsServed: 0 }
 service.reportStats(() => ({
   version: store.version,

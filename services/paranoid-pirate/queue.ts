@@ -12,7 +12,7 @@ import { openClientRequest, refuser, returnReply } from "../../shared/broker.js"
 import { EMPTY } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { startService } from "../../shared/service.js"
-import { bindSocket, describeIdentity, eachMessage, SendQueue, socketOptions } from "../../shared/sockets.js"
+import { bindSocket, describeIdentity, eachMessage, routerOptions, SendQueue } from "../../shared/sockets.js"
 import { WorkerRegistry, type Held } from "./registry.js"
 import { HEARTBEAT, signalOf } from "./signals.js"
 
@@ -33,8 +33,8 @@ const producer = service.producer("errors")
 const inbox = new Inbox(service)
 // mandatory: a send to a client or worker that is gone fails (and is logged)
 // instead of vanishing.
-const frontend = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.PARANOID_PIRATE_FRONTEND_BIND, "router")
-const backend = await bindSocket(service, new Router({ ...socketOptions(config, "both"), mandatory: true }), config.PARANOID_PIRATE_BACKEND_BIND, "backend")
+const frontend = await bindSocket(service, new Router(routerOptions(config)), config.PARANOID_PIRATE_FRONTEND_BIND, "router")
+const backend = await bindSocket(service, new Router(routerOptions(config)), config.PARANOID_PIRATE_BACKEND_BIND, "backend")
 const toClients = new SendQueue(frontend)
 const toWorkers = new SendQueue(backend)
 const refuse = refuser(toClients, producer)

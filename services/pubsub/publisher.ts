@@ -15,7 +15,7 @@ import { Publishing } from "../../shared/fanout.js"
 import { Inbox } from "../../shared/inbox.js"
 import { idle, ticks } from "../../shared/pace.js"
 import { startService } from "../../shared/service.js"
-import { bindSocket, socketOptions } from "../../shared/sockets.js"
+import { bindSocket, xpubOptions } from "../../shared/sockets.js"
 
 const service = startService("pubsub", pick("PUBSUB_BIND", "PUBSUB_TOPIC", "PUBSUB_RATE", "PUBSUB_PAYLOAD_BYTES", "PUBSUB_START_DELAY_MS"))
 const { config, log } = service
@@ -23,7 +23,7 @@ const { config, log } = service
 // The data stream is named after its topic.
 const producer = service.producer(config.PUBSUB_TOPIC, "fan-out")
 const inbox = new Inbox(service)
-const socket = await bindSocket(service, new XPublisher(socketOptions(config, "both")), config.PUBSUB_BIND, "pub")
+const socket = await bindSocket(service, new XPublisher(xpubOptions(config)), config.PUBSUB_BIND, "pub")
 const publishing = new Publishing(service, socket, inbox, () => [
   { stream: config.PUBSUB_TOPIC, topic: config.PUBSUB_TOPIC, incarnation: producer.incarnation, afterSeq: producer.lastSeq },
 ])

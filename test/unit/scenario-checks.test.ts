@@ -170,6 +170,87 @@ function netNewIp({ sameAddress = false } = {}): History {
   return s.history()
 }
 
+// --- network faults ------------------------------------------------------------
+
+function netLossTcp({ lost = [] as number[], slowDuringLoss = true } = {}): History {
+  const s = new Story()
+  const sub = "pubsub-subscriber"
+  const latency = (ms: number) => () => ({ latencyMs: ms })
+  s.publish({ to: 40, subscribers: { [sub]: { joinAfter: 0, fields: latency(3) } } })
+  s.action("fault", sub, { fault: "loss 30%" })
+  s.publish({
+    from: 41,
+    to: 240,
+    declare: false,
+    subscribers: { [sub]: { skip: lost, fields: seq => ({ latencyMs: slowDuringLoss && seq % 10 === 0 ? 420 : 4 }) } },
+  })
+  s.action("heal", sub)
+  s.publish({ from: 241, to: 280, declare: false, subscribers: { [sub]: { fields: latency(3) } } })
+  if (lost.length > 0)
+    s.add(sub, "gap", {
+      producer: "pubsub-publisher",
+      incarnation: "i1",
+      stream: "ticks",
+      missing: lost.map(seq => ({ from: seq, to: seq })),
+      count: lost.length,
+    })
+  return s.history()
+}
+
+function halfOpenVariant(variant: string, { disconnectAfterMs, lostWhileCut }: { disconnectAfterMs?: number; lostWhileCut: boolean }): Story {
+  const s = new Story(variant)
+  const sub = "pubsub-subscriber"
+  s.publish({ to: 40, subscribers: { [sub]: { joinAfter: 0 } } })
+  s.action("fault", sub, { fault: "blackhole" })
+  const cutAt = s.now
+  s.publish({ from: 41, to: 200, declare: false, subscribers: { [sub]: { skip: lostWhileCut ? Array.from({ length: 160 }, (_, i) => i + 41) : [] } } })
+  if (disconnectAfterMs !== undefined) s.events.push({ t: cutAt + disconnectAfterMs, service: sub, event: "socket.disconnect", variant })
+  s.action("heal", sub).wait(300).add(sub, "socket.connect")
+  s.publish({ from: 201, to: 240, declare: false, subscribers: { [sub]: {} } })
+  return s
+}
+
+function netHalfOpen({ silentNoticed = false, noticedAfterMs = 2100 } = {}): History {
+  return merge(
+    halfOpenVariant("no-heartbeats", { lostWhileCut: false, ...(silentNoticed ? { disconnectAfterMs: 5000 } : {}) }),
+    halfOpenVariant("heartbeats", { lostWhileCut: true, disconnectAfterMs: noticedAfterMs }),
+  )
+}
+
+function netTcpMaxrt({ droppedAfterMs = 2600, subscriberNoticed = false } = {}): History {
+  const s = new Story()
+  const sub = "pubsub-subscriber"
+  s.publish({ to: 40, subscribers: { [sub]: { joinAfter: 0 } } })
+  s.action("fault", sub, { fault: "blackhole" }).wait(droppedAfterMs).add("pubsub-publisher", "socket.disconnect")
+  if (subscriberNoticed) s.add(sub, "socket.disconnect")
+  return s.wait(2000).action("heal", sub).wait(5000).history()
+}
+
+function netReset({ disconnectAfterMs = 120, reconnectAfterMs = 150 } = {}): History {
+  const s = new Story()
+  const client = "router-dealer-client"
+  s.requests({ client, servers: ["router-dealer-worker-1"], to: 20 })
+  s.action("fault", client, { fault: "reset :5560" }).wait(disconnectAfterMs).add(client, "socket.disconnect")
+  s.wait(3000).action("heal", client).wait(reconnectAfterMs).add(client, "socket.connect")
+  return s.requests({ client, servers: ["router-dealer-worker-1"], from: 21, to: 40, declare: false }).history()
+}
+
+function netDelay({ rttMs = 210, lost = [] as number[] } = {}): History {
+  const s = new Story()
+  s.requests({ client: "reqrep-client", servers: ["reqrep-server"], to: 10 })
+  s.action("fault", "reqrep-server", { fault: "delay 100 ms ± 20 ms" })
+  return s.requests({ client: "reqrep-client", servers: ["reqrep-server"], from: 11, to: 40, declare: false, lost, reply: () => ({ rttMs }) }).history()
+}
+
+function netDuplicate({ duplicateAt = [] as number[] } = {}): History {
+  const s = new Story()
+  const sub = "pubsub-subscriber"
+  s.publish({ to: 20, subscribers: { [sub]: { joinAfter: 0 } } }).action("fault", sub, { fault: "duplicate 20%" })
+  s.publish({ from: 21, to: 180, declare: false, subscribers: { [sub]: {} } })
+  for (const seq of duplicateAt) s.add(sub, "received", { producer: "pubsub-publisher", incarnation: "i1", stream: "ticks", seq })
+  return s.action("heal", sub).history()
+}
+
 const SIZES = [1, 1024, 65_536, 1_048_576, 10_485_760]
 function wholeMessages({ skip = [] as number[], partial = false } = {}): History {
   const s = new Story()
@@ -595,6 +676,30 @@ const cases: Record<string, Cases> = {
       "a partial message": () => wholeMessages({ partial: true }),
     },
   },
+  "network-loss-tcp": {
+    pass: () => netLossTcp(),
+    fail: {
+      "a message lost during the loss": () => netLossTcp({ lost: [100] }),
+      "no latency change (no loss made)": () => netLossTcp({ slowDuringLoss: false }),
+    },
+  },
+  "network-half-open": {
+    pass: () => netHalfOpen(),
+    fail: {
+      "noticed without heartbeats": () => netHalfOpen({ silentNoticed: true }),
+      "heartbeats noticed too late": () => netHalfOpen({ noticedAfterMs: 6000 }),
+    },
+  },
+  "network-tcp-maxrt": {
+    pass: () => netTcpMaxrt(),
+    fail: { "dropped too late": () => netTcpMaxrt({ droppedAfterMs: 7000 }), "the subscriber noticed": () => netTcpMaxrt({ subscriberNoticed: true }) },
+  },
+  "network-reset": {
+    pass: () => netReset(),
+    fail: { "noticed late": () => netReset({ disconnectAfterMs: 2500 }), "reconnected late": () => netReset({ reconnectAfterMs: 2500 }) },
+  },
+  "network-delay": { pass: () => netDelay(), fail: { "no delay seen": () => netDelay({ rttMs: 2 }), "a request lost": () => netDelay({ lost: [30] }) } },
+  "network-duplicate": { pass: () => netDuplicate(), fail: { "a duplicate reached the application": () => netDuplicate({ duplicateAt: [50] }) } },
   "book-watcher-reconnect": {
     pass: () => bookWatcherReconnect(),
     fail: { "the change made while the publisher was down printed": () => bookWatcherReconnect({ printedWhileDown: true }) },
