@@ -183,7 +183,7 @@ describe("docs/logs.md", () => {
       watching: true,
       "watch-error": true,
       "lab-action": true,
-    "socket-options": true,
+      "socket-options": true,
     }
     for (const event of Object.keys(events)) assert.ok(text.includes(`\`${event}\``), event)
     assert.ok(text.includes("`socket.<type>`"))
