@@ -24,6 +24,8 @@ export interface ServiceView {
   counters: Record<string, number>
   /** Log lines per second over the last ten seconds. */
   linesPerSec: number
+  /** The network faults the observer made on it, until healed. */
+  faults: string[]
 }
 
 export interface Edge {

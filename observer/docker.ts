@@ -7,10 +7,13 @@ import { hostname } from "node:os"
 import { PassThrough, type Readable } from "node:stream"
 import { createInterface } from "node:readline"
 import Docker from "dockerode"
+import { explainFailure, faultScript, HEAL_SCRIPT, HELPER_IMAGE, HELPER_LABEL, type Fault } from "../shared/faults.js"
 import type { ContainerEvent, ContainerInfo } from "./model.js"
 
-export const ACTIONS = ["kill", "stop", "start", "restart", "pause", "unpause"] as const
+/** What a container can be told; "fault" and "heal" are the network faults (shared/faults.ts), made from a helper container. */
+export const ACTIONS = ["kill", "stop", "start", "restart", "pause", "unpause", "fault", "heal"] as const
 export type Action = (typeof ACTIONS)[number]
+export type LifeAction = Exclude<Action, "fault" | "heal">
 
 const PROJECT = "com.docker.compose.project"
 const SERVICE = "com.docker.compose.service"
@@ -128,11 +131,54 @@ export class DockerLab {
       .catch(() => this.following.delete(id))
   }
 
-  /** Kill, stop, start, restart, pause or unpause one service of the project. */
-  async act(service: string, action: Action): Promise<void> {
+  private async containerOf(service: string): Promise<string> {
     const [found] = await this.docker.listContainers({ all: true, filters: { label: [`${PROJECT}=${this.project}`, `${SERVICE}=${service}`] } })
     if (!found || found.Id === this.selfId) throw new ActionError(404, `no container of service ${service} in project ${this.project}`)
-    const container = this.docker.getContainer(found.Id)
+    return found.Id
+  }
+
+  /**
+   * Runs a script in the service's network namespace from a helper container
+   * (NET_ADMIN for it alone), removed when it ends, as `make fault` does.
+   */
+  private async inNamespace(service: string, script: string): Promise<{ code: number; output: string }> {
+    const id = await this.containerOf(service)
+    let helper: Docker.Container
+    try {
+      helper = await this.docker.createContainer({
+        Image: HELPER_IMAGE,
+        Cmd: ["sh", "-c", script],
+        Labels: { [HELPER_LABEL]: "observer" },
+        HostConfig: { NetworkMode: `container:${id}`, CapAdd: ["NET_ADMIN"] },
+      })
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404)
+        throw new ActionError(409, `the fault helper image ${HELPER_IMAGE} is not here: make up builds it (scripts/build-fault-image.sh)`)
+      throw error
+    }
+    try {
+      await helper.start()
+      const { StatusCode } = (await helper.wait()) as { StatusCode: number }
+      const output = String(await helper.logs({ stdout: true, stderr: true }))
+      return { code: StatusCode, output }
+    } finally {
+      await helper.remove({ force: true }).catch(() => undefined)
+    }
+  }
+
+  async fault(service: string, f: Fault): Promise<void> {
+    const { code, output } = await this.inNamespace(service, faultScript(f))
+    if (code !== 0) throw new ActionError(409, explainFailure(f, output))
+  }
+
+  async heal(service: string): Promise<void> {
+    const { code, output } = await this.inNamespace(service, HEAL_SCRIPT)
+    if (code !== 0) throw new ActionError(409, `heal failed: ${output.trim()}`)
+  }
+
+  /** Kill, stop, start, restart, pause or unpause one service of the project. */
+  async act(service: string, action: LifeAction): Promise<void> {
+    const container = this.docker.getContainer(await this.containerOf(service))
     try {
       if (action === "kill") await container.kill()
       else if (action === "stop") await container.stop({ t: STOP_TIMEOUT_S })

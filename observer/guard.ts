@@ -3,6 +3,7 @@
 // page names another host), it acts only on a POST from its own origin (or from
 // no browser at all) that carries the token its page was given at this start,
 // and only on the lab's own services. Pure, tested without a socket.
+import { FaultError, parseFault, type Fault } from "../shared/faults.js"
 import { ACTIONS, type Action } from "./docker.js"
 
 export interface Refusal {
@@ -32,10 +33,15 @@ export function checkAction(headers: { host?: string; origin?: string; token?: s
   return undefined
 }
 
-export type ActionRoute = { service: string; action: Action } | Refusal
+export type ActionRoute = { service: string; action: Action; fault?: Fault } | Refusal
 
 /** /api/services/<name>/<action> -> what to do, or why not. */
-export function parseActionPath(path: string, known: (service: string) => boolean, isSelf: (service: string) => boolean): ActionRoute {
+export function parseActionPath(
+  path: string,
+  known: (service: string) => boolean,
+  isSelf: (service: string) => boolean,
+  query: URLSearchParams = new URLSearchParams(),
+): ActionRoute {
   const match = /^\/api\/services\/([^/]+)\/([^/]+)$/.exec(path)
   if (!match) return { status: 404, reason: "expected /api/services/<service>/<action>" }
   let service: string
@@ -48,5 +54,24 @@ export function parseActionPath(path: string, known: (service: string) => boolea
   if (!(ACTIONS as readonly string[]).includes(action)) return { status: 400, reason: `unknown action ${JSON.stringify(action)}: one of ${ACTIONS.join(", ")}` }
   if (isSelf(service)) return { status: 400, reason: "the observer does not act on itself" }
   if (!known(service)) return { status: 404, reason: `no lab service named ${JSON.stringify(service)}` }
+  if (action === "fault") {
+    // The same parameters as make fault: ?kind=loss&pct=30, ?kind=blackhole, ?kind=bandwidth&rate=1mbit, ...
+    const get = (name: string) => query.get(name) ?? undefined
+    try {
+      const fault = parseFault({
+        kind: get("kind"),
+        pct: get("pct"),
+        dir: get("dir"),
+        port: get("port"),
+        rate: get("rate"),
+        ms: get("ms"),
+        jitter: get("jitter"),
+      })
+      return { service, action: "fault", fault }
+    } catch (error) {
+      if (error instanceof FaultError) return { status: 400, reason: error.message }
+      throw error
+    }
+  }
   return { service, action: action as Action }
 }

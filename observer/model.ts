@@ -184,6 +184,7 @@ export class Observatory {
         lastLineAt: null,
         counters: {},
         linesPerSec: 0,
+        faults: [],
       }
       this.services.set(name, view)
     }
@@ -225,6 +226,8 @@ export class Observatory {
       view.state = next
       if (next === "running") {
         if (e.action === "start") view.startedAt = e.t
+        // A started container has a new network namespace: no fault rules in it.
+        if (e.action === "start") view.faults = []
         view.exitCode = null
         this.closeBands(e.service, e.t)
       } else if (next === "exited") {
@@ -246,6 +249,21 @@ export class Observatory {
 
   private closeBands(service: string, t: number): void {
     for (const band of this.bands) if (band.service === service && band.to === null) band.to = t
+  }
+
+  /** A network fault made on the service (by a button): a band until it is healed, and an entry in the feed. */
+  fault(t: number, service: string, description: string): void {
+    const view = this.service(service)
+    view.faults = [...view.faults, description]
+    this.bands.push({ service, pattern: view.pattern, kind: description, from: t, to: null })
+    this.push({ t, service, kind: "fault", event: "fault", message: `${service}: ${description}` })
+  }
+
+  healed(t: number, service: string): void {
+    const view = this.service(service)
+    view.faults = []
+    for (const band of this.bands) if (band.service === service && band.to === null && band.kind !== "exited" && band.kind !== "paused") band.to = t
+    this.push({ t, service, kind: "fault", event: "heal", message: `${service}: healed` })
   }
 
   /** Something the observer did itself (a button): in the feed like the rest. */

@@ -8,6 +8,7 @@ import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { EventLog } from "../shared/logger.js"
+import { describeFault } from "../shared/faults.js"
 import { ActionError, type DockerLab } from "./docker.js"
 import { checkAction, checkHost, parseActionPath } from "./guard.js"
 import type { FeedEntry, Observatory } from "./model.js"
@@ -113,18 +114,24 @@ export function serve({ model, lab, token, port, log }: Options): Promise<Observ
         url.pathname,
         name => model.has(name),
         name => model.isSelf(name),
+        url.searchParams,
       )
       if ("status" in route) return send(res, route.status, { error: route.reason })
+      const what = route.fault ? `fault ${describeFault(route.fault)}` : route.action
       try {
-        await lab.act(route.service, route.action)
-        model.action(Date.now(), route.service, route.action, true)
-        log.info("lab-action", `${route.action} ${route.service}`, { target: route.service, action: route.action, ok: true })
-        return send(res, 200, { ok: true, service: route.service, action: route.action })
+        if (route.fault) await lab.fault(route.service, route.fault)
+        else if (route.action === "heal") await lab.heal(route.service)
+        else if (route.action !== "fault") await lab.act(route.service, route.action)
+        model.action(Date.now(), route.service, what, true)
+        if (route.fault) model.fault(Date.now(), route.service, describeFault(route.fault))
+        if (route.action === "heal") model.healed(Date.now(), route.service)
+        log.info("lab-action", `${what} ${route.service}`, { target: route.service, action: what, ok: true })
+        return send(res, 200, { ok: true, service: route.service, action: what })
       } catch (error) {
         const status = error instanceof ActionError ? error.status : 500
         const reason = (error as Error).message
-        model.action(Date.now(), route.service, route.action, false, reason)
-        log.warn("lab-action", `${route.action} ${route.service} refused: ${reason}`, { target: route.service, action: route.action, ok: false, reason })
+        model.action(Date.now(), route.service, what, false, reason)
+        log.warn("lab-action", `${what} ${route.service} refused: ${reason}`, { target: route.service, action: what, ok: false, reason })
         return send(res, status, { error: reason })
       }
     }

@@ -2,7 +2,8 @@
 # What `make up` and `make test` need on this machine, set up when missing: a
 # Docker engine with Compose v2 and Buildx, and the Node.js base image (the
 # official one, or, where no container registry answers, one built here from
-# Debian's packages and the npm registry). Each step prints one line: what it
+# Debian's packages and the npm registry), and the network-fault helper image.
+# Each step prints one line: what it
 # found or did, and how long it took; when everything is there, all of it
 # takes well under a second. What a step printed in full goes to $SETUP_LOG.
 #
@@ -72,5 +73,15 @@ else
   debian_like || fail "no container registry answers and this is not a Debian-like machine: set NODE_IMAGE to a Node.js 24 image you have"
   image=$(as_root bash scripts/build-offline-node-image.sh "$OFFLINE_IMAGE" 2>>"$LOG") || fail "building the base image without a registry failed"
   say "base image" "$image, built here: no container registry answers" "$t0"
+fi
+# --- the network-fault helper image --------------------------------------------------------
+t0=$(now)
+FAULT_IMAGE=zmq-lab/netfault:bookworm
+if docker image inspect "$FAULT_IMAGE" >/dev/null 2>&1; then
+  say "fault helper" "$FAULT_IMAGE, here already" "$t0"
+else
+  debian_like || fail "the network-fault helper image is built from Debian's packages: not on this machine (make fault and the network scenarios need it)"
+  as_root bash scripts/build-fault-image.sh "$FAULT_IMAGE" >>"$LOG" 2>&1 || fail "building the network-fault helper image failed"
+  say "fault helper" "$FAULT_IMAGE, built here (Debian minbase, iptables, iproute2)" "$t0"
 fi
 echo "$image"

@@ -8,6 +8,12 @@ import uPlot from "uplot"
 import type { Band, Edge, FeedEntry, Point, Series, ServiceView, State, StreamView } from "../api.js"
 
 const ACTIONS = ["kill", "stop", "start", "restart", "pause", "unpause"] as const
+/** The network faults a button makes (the same as make fault's), and heal. */
+const FAULTS: { label: string; kind: string; query: string }[] = [
+  { label: "loss 30%", kind: "loss", query: "kind=loss&pct=30" },
+  { label: "blackhole", kind: "blackhole", query: "kind=blackhole" },
+  { label: "100kbit", kind: "bandwidth", query: "kind=bandwidth&rate=100kbit" },
+]
 const SERIES_SECONDS = 600
 const FEED_SHOWN = 400
 const VIEW_SECONDS = 120
@@ -41,9 +47,12 @@ function notice(text: string): void {
   $("#notice").textContent = text
 }
 
-async function act(service: string, action: string): Promise<void> {
+async function act(service: string, action: string, query = ""): Promise<void> {
   notice(`${action} ${service}…`)
-  const response = await fetch(`/api/services/${encodeURIComponent(service)}/${action}`, { method: "POST", headers: { "X-Lab-Token": token } })
+  const response = await fetch(`/api/services/${encodeURIComponent(service)}/${action}${query ? `?${query}` : ""}`, {
+    method: "POST",
+    headers: { "X-Lab-Token": token },
+  })
   const body = (await response.json()) as { error?: string }
   notice(response.ok ? `${action} ${service}: done` : `${action} ${service}: ${body.error ?? response.status}`)
 }
@@ -77,13 +86,25 @@ function renderServices(services: ServiceView[]): void {
           button.addEventListener("click", () => void act(view.name, action))
           buttons.append(button)
         }
-      card.append(el("span", { class: "name" }, view.name), el("span", { class: "state" }), buttons, el("span", { class: "counters" }))
+      const faults = el("span", { class: "faults" })
+      if (view.pattern !== "observer") {
+        for (const f of FAULTS) {
+          const button = el("button", { type: "button", class: "fault", "data-service": view.name, "data-action": "fault", "data-kind": f.kind }, f.label)
+          button.addEventListener("click", () => void act(view.name, "fault", f.query))
+          faults.append(button)
+        }
+        const heal = el("button", { type: "button", class: "fault", "data-service": view.name, "data-action": "heal" }, "heal")
+        heal.addEventListener("click", () => void act(view.name, "heal"))
+        faults.append(heal)
+      }
+      card.append(el("span", { class: "name" }, view.name), el("span", { class: "state" }), buttons, el("span", { class: "counters" }), faults)
       group.append(card)
       cards.set(view.name, card)
     }
     card.dataset.state = view.state
+    card.dataset.faults = view.faults.join(", ")
     card.querySelector(".state")!.textContent = view.state === "exited" && view.exitCode !== null ? `exited (${view.exitCode})` : view.state
-    card.querySelector(".counters")!.textContent = counterText(view)
+    card.querySelector(".counters")!.textContent = counterText(view) + (view.faults.length > 0 ? ` · fault: ${view.faults.join(", ")}` : "")
   }
   for (const [name, card] of cards)
     if (!services.some(s => s.name === name)) {

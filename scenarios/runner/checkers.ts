@@ -65,6 +65,12 @@ export function actionTime(history: History, kind: string, target: string): numb
   return history.find(e => e.service === RUNNER && e.event === "action" && e.action === kind && e.target === target)?.t
 }
 
+/** When the first runner action of `kind` on `target` began and ended (a fault takes effect in between, as its helper runs). */
+export function actionSpan(history: History, kind: string, target: string): { from: number; to: number } | undefined {
+  const e = history.find(e => e.service === RUNNER && e.event === "action" && e.action === kind && e.target === target)
+  return e ? { from: typeof e.startedAt === "number" ? e.startedAt : e.t, to: e.t } : undefined
+}
+
 /** From `from` (a peer back: its `listening`, an unpause) to the consumer's first `received` after it. */
 export function recoveryMs(history: History, { consumer, producer, from }: { consumer: string; producer?: string; from: number | undefined }): number | null {
   if (from === undefined) return null

@@ -14,6 +14,7 @@ import { join } from "node:path"
 import { after, before, describe, it } from "node:test"
 import { chromium, type Browser, type Page } from "playwright-core"
 import { ComposeProject, docker, runsDir } from "../../harness/compose.js"
+import { activeFaults } from "../../harness/faults.js"
 
 const lab = new ComposeProject("zmqlab-e2e-observer")
 let browser: Browser | undefined
@@ -161,6 +162,21 @@ describe("the observer", () => {
     const { body } = await api<State>("/api/state?series=0")
     const row = body.streams.find(s => s.key.startsWith("pubsub-publisher/") && s.key.endsWith("-> pubsub-subscriber"))
     assert.ok(row && row.received > receivedBefore && row.rate > 0)
+  })
+
+  it("its fault buttons make a network fault in the service's namespace and heal it (checked inside the namespace)", async () => {
+    const card = '.service[data-service="pipeline-sink"]'
+    await page.click('button[data-service="pipeline-sink"][data-action="fault"][data-kind="loss"]')
+    await page.waitForSelector(`${card}[data-faults="loss 30%"]`, { timeout: 10_000 })
+    await page.waitForSelector('#feed li[data-service="pipeline-sink"][data-event="fault"]', { state: "attached", timeout: 5_000 })
+    const sink = await lab.containerId("pipeline-sink")
+    const rules = await activeFaults(sink)
+    assert.equal(rules.filter(rule => /--probability 0\.(3|2999)/.test(rule)).length, 2, `the loss rules, in and out: ${rules.join(" | ")}`)
+    await page.click('button[data-service="pipeline-sink"][data-action="heal"]')
+    await page.waitForSelector(`${card}[data-faults=""]`, { timeout: 10_000 })
+    assert.deepEqual(await activeFaults(sink), [], "no rule left")
+    const { stdout } = await docker(["ps", "-aq", "--filter", "label=zmq-lab.fault-helper"])
+    assert.equal(stdout.trim(), "", "no helper container left")
   })
 
   it("reports what it measured: log line to screen, the observer's memory and CPU", async () => {

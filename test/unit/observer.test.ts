@@ -155,5 +155,12 @@ describe("the observer's guard", () => {
     assert.equal((parseActionPath("/api/services/postgres/kill", known, self) as { status: number }).status, 404)
     assert.equal((parseActionPath("/api/services/%E0%A4%A/kill", known, self) as { status: number }).status, 400)
     assert.equal((parseActionPath("/api/services/kill", known, self) as { status: number }).status, 404)
+    assert.deepEqual(parseActionPath("/api/services/pubsub-publisher/fault", known, self, new URLSearchParams("kind=loss&pct=30")), {
+      service: "pubsub-publisher",
+      action: "fault",
+      fault: { kind: "loss", pct: 30 },
+    })
+    const bad = parseActionPath("/api/services/pubsub-publisher/fault", known, self, new URLSearchParams("kind=loss"))
+    assert.deepEqual(bad, { status: 400, reason: "KIND=loss needs PCT (percent of packets)" })
   })
 })
