@@ -16,7 +16,7 @@ export LAB_IMAGE
 # The Docker socket's group, for the observer (read when a command runs: set-up may create the socket).
 export DOCKER_GID = $(shell stat -c %g /var/run/docker.sock 2>/dev/null || echo 0)
 
-.PHONY: fault heal faults observer-cost report help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
+.PHONY: udp fault heal faults observer-cost report help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -139,6 +139,9 @@ report: ## The latest run's report page (runs/latest/report.html: plots, checks,
 
 scenarios: node_modules build ## Run every scenario and write docs/verdicts.md
 	@$(SCENARIOS) all --verdicts docs/verdicts.md
+
+udp: build ## Start PUB/SUB over UDP: RADIO/DISH (profile udp), to compare with TCP under make fault KIND=loss
+	$(COMPOSE) --profile udp up -d --wait --remove-orphans pubsub-dish pubsub-radio
 
 book: build ## Start the programs of "Node.js the Right Way", chapter 4 (profile book)
 	$(COMPOSE) --profile book up -d --wait --remove-orphans

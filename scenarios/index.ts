@@ -10,6 +10,7 @@ import pubsubSuicidalSnail from "./pubsub/suicidal-snail.js"
 import pubsubTwoPublishers from "./pubsub/two-publishers.js"
 import pubsubTopicFilter from "./pubsub/topic-filter.js"
 import pubsubPausedPublisher from "./pubsub/paused-publisher.js"
+import pubsubConnectTimeout from "./pubsub/connect-timeout.js"
 import pipelineLoadBalance from "./pipeline/load-balance.js"
 import pipelineNoWorkerYet from "./pipeline/no-worker-yet.js"
 import pipelineWorkerKilled from "./pipeline/worker-killed.js"
@@ -19,13 +20,16 @@ import pipelineFairQueue from "./pipeline/fair-queue.js"
 import reqrepLockstep from "./reqrep/lockstep.js"
 import reqrepServerKilled from "./reqrep/server-killed.js"
 import reqrepThreeClients from "./reqrep/three-clients.js"
+import reqrepRelaxed from "./reqrep/relaxed.js"
 import routerDealerAsync from "./router-dealer/async.js"
 import routerDealerRouting from "./router-dealer/routing.js"
 import routerDealerWorkerKilled from "./router-dealer/worker-killed.js"
+import routerDealerMandatory from "./router-dealer/mandatory.js"
 import networkPartition from "./network/partition.js"
 import networkNewIp from "./network/new-ip.js"
 import networkWholeMessages from "./network/whole-messages.js"
 import networkLossTcp from "./network/loss-tcp.js"
+import networkLossUdp from "./network/loss-udp.js"
 import networkHalfOpen from "./network/half-open.js"
 import networkTcpMaxrt from "./network/tcp-maxrt.js"
 import networkReset from "./network/reset.js"
@@ -49,6 +53,7 @@ export const catalogue = [
   pubsubTwoPublishers,
   pubsubTopicFilter,
   pubsubPausedPublisher,
+  pubsubConnectTimeout,
   pipelineLoadBalance,
   pipelineNoWorkerYet,
   pipelineWorkerKilled,
@@ -58,13 +63,16 @@ export const catalogue = [
   reqrepLockstep,
   reqrepServerKilled,
   reqrepThreeClients,
+  reqrepRelaxed,
   routerDealerAsync,
   routerDealerRouting,
   routerDealerWorkerKilled,
+  routerDealerMandatory,
   networkPartition,
   networkNewIp,
   networkWholeMessages,
   networkLossTcp,
+  networkLossUdp,
   networkHalfOpen,
   networkTcpMaxrt,
   networkReset,

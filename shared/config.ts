@@ -74,8 +74,8 @@ export function text(fallback: string | undefined, { pattern = /^[^\s]+$/, descr
 // tcp://host:port, tcp://*:port, ipc:///path, inproc://name: what libzmq accepts,
 // checked here so a typo fails at start instead of at bind or connect.
 export function endpoint(fallback: string | undefined): Setting<string> {
-  return setting("a ZeroMQ endpoint such as tcp://host:5556, tcp://*:5556 or ipc:///tmp/x", fallback, raw => {
-    const tcp = /^tcp:\/\/([A-Za-z0-9_.\-*]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(raw)
+  return setting("a ZeroMQ endpoint such as tcp://host:5556, tcp://*:5556, udp://host:5600 or ipc:///tmp/x", fallback, raw => {
+    const tcp = /^(?:tcp|udp):\/\/([A-Za-z0-9_.\-*]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(raw)
     if (tcp) return Number(tcp[2]) > 0 && Number(tcp[2]) < 65536 ? raw : undefined
     return /^(ipc|inproc):\/\/.+$/.test(raw) ? raw : undefined
   })
@@ -190,6 +190,9 @@ export const SETTINGS = {
   PUBSUB_START_DELAY_MS: integer(0, { min: 0, max: 3_600_000 }),
   /** One publisher or several, comma-separated: SUB fair-queues between them. */
   PUBSUB_CONNECT: endpoints(["tcp://pubsub-publisher:5556"]),
+  /** RADIO/DISH over UDP (zeromq's draft sockets): the dish binds, the radio sends to it. */
+  PUBSUB_UDP_BIND: endpoint("udp://*:5600"),
+  PUBSUB_UDP_CONNECT: endpoint("udp://pubsub-dish:5600"),
   /** Time spent on each message: more than the publisher's interval makes a slow subscriber. */
   PUBSUB_PROCESS_MS: integer(0, { min: 0, max: 600_000 }),
   /**

@@ -157,7 +157,7 @@ export type LogEvents = {
   dropped: { taskId: number }
 
   // --- requests and replies -----------------------------------------------------------
-  timeout: { seq?: number; timeoutMs?: number; attempt?: number; id?: number }
+  timeout: { seq?: number; timeoutMs?: number; attempt?: number; id?: number; reopened?: boolean }
   "give-up": { seq: number; retries: number }
   lockstep: Record<string, never>
   refused: { code?: string | undefined; key?: string; waiting?: number }

@@ -119,14 +119,24 @@ export async function runRequester(service: Service<unknown>, options: Requester
     } catch (error) {
       if (!isTimeoutError(error)) throw error
       counts.timeouts += 1
-      log.warn("timeout", `no reply to request ${request.seq} within ${options.timeoutMs} ms: reopening the socket`, {
-        seq: request.seq,
-        timeoutMs: options.timeoutMs,
-        attempt: attemptNo,
-      })
-      // The REQ socket now waits for a reply that will never come: replace it.
-      client.close()
-      client = openSocket()
+      // A strict REQ now waits for a reply that will never come: replace it. A
+      // relaxed one (REQ_RELAXED) may simply send again; with REQ_CORRELATE a
+      // late reply to the old request is dropped by ZeroMQ, not taken for the new one.
+      const relaxed = service.config.REQ_RELAXED
+      log.warn(
+        "timeout",
+        `no reply to request ${request.seq} within ${options.timeoutMs} ms: ${relaxed ? "sending on the same socket (REQ_RELAXED)" : "reopening the socket"}`,
+        {
+          seq: request.seq,
+          timeoutMs: options.timeoutMs,
+          attempt: attemptNo,
+          reopened: !relaxed,
+        },
+      )
+      if (!relaxed) {
+        client.close()
+        client = openSocket()
+      }
       return "timeout"
     }
   }

@@ -251,6 +251,63 @@ function netDuplicate({ duplicateAt = [] as number[] } = {}): History {
   return s.action("heal", sub).history()
 }
 
+function reqrepRelaxed({ relaxedReopens = false, relaxedRecovers = true, strictAnswered = false } = {}): History {
+  const s = new Story()
+  const strict = "reqrep-client"
+  const relaxed = "reqrep-client-relaxed"
+  s.requests({ client: strict, servers: ["reqrep-server"], to: 3 })
+  s.requests({ client: relaxed, servers: ["reqrep-server"], incarnation: "r1", to: 3 })
+  s.action("kill", "reqrep-server").wait(3000).add(relaxed, "timeout", { seq: 4, timeoutMs: 3000, attempt: 0, reopened: relaxedReopens })
+  s.action("start", "reqrep-server").wait(200)
+  if (relaxedRecovers) s.requests({ client: relaxed, servers: ["reqrep-server"], incarnation: "r1", from: 5, to: 8, declare: false })
+  if (strictAnswered) s.requests({ client: strict, servers: ["reqrep-server"], from: 4, to: 4, declare: false })
+  return s.history()
+}
+
+function connectTimeoutVariant(variant: string, recoveryMs: number): Story {
+  const s = new Story(variant)
+  for (const [i, incarnation] of ["A", "B", "C", "D", "E", "F"].entries()) {
+    s.add("pubsub-publisher", "listening", { instance: incarnation })
+    s.wait(i === 0 ? 10 : recoveryMs)
+    s.add("pubsub-subscriber", "received", { producer: "pubsub-publisher", incarnation, stream: "ticks", seq: 1 })
+    s.wait(1000)
+  }
+  return s
+}
+
+function pubsubConnectTimeout({ withoutMs = 520, withMs = 90 } = {}): History {
+  return merge(connectTimeoutVariant("timeout-0", withoutMs), connectTimeoutVariant("timeout-150", withMs))
+}
+
+function rdMandatoryVariant(variant: string, { unroutable }: { unroutable: number }): Story {
+  const s = new Story(variant)
+  s.requests({ client: "router-dealer-client", servers: ["router-dealer-worker-1", "router-dealer-worker-2"], to: 4 })
+  s.action("kill", "router-dealer-client").wait(500)
+  for (const seq of [5, 6]) s.add("router-dealer-worker-1", "sent", { seq, inReplyTo: { producer: "router-dealer-client", seq } }).wait(10)
+  for (let i = 0; i < unroutable; i++) s.add("router-dealer-broker", "unroutable", { client: "00aa" })
+  return s
+}
+
+function rdMandatory({ mandatoryCounted = 2, silentCounted = 0 } = {}): History {
+  return merge(rdMandatoryVariant("mandatory", { unroutable: mandatoryCounted }), rdMandatoryVariant("silent", { unroutable: silentCounted }))
+}
+
+function netLossUdp({ lostShare = 0.3, lostBefore = [] as number[], logged = true } = {}): History {
+  const s = new Story()
+  const dish = "pubsub-dish"
+  const radio = { publisher: "pubsub-radio", everyMs: 20 }
+  s.publish({ ...radio, to: 100, subscribers: { [dish]: { skip: lostBefore } } })
+  s.action("fault", dish, { fault: "loss 30% in" })
+  const lost = Array.from({ length: 450 }, (_, i) => i + 101).filter(seq => seq % 100 < lostShare * 100)
+  s.publish({ ...radio, from: 101, to: 550, declare: false, subscribers: { [dish]: { skip: lost } } })
+  s.action("heal", dish)
+  s.publish({ ...radio, from: 551, to: 600, declare: false, subscribers: { [dish]: {} } })
+  const all = [...lostBefore, ...lost]
+  if (logged)
+    s.add(dish, "gap", { producer: "pubsub-radio", incarnation: "i1", stream: "ticks", missing: all.map(seq => ({ from: seq, to: seq })), count: all.length })
+  return s.history()
+}
+
 const SIZES = [1, 1024, 65_536, 1_048_576, 10_485_760]
 function wholeMessages({ skip = [] as number[], partial = false } = {}): History {
   const s = new Story()
@@ -676,11 +733,38 @@ const cases: Record<string, Cases> = {
       "a partial message": () => wholeMessages({ partial: true }),
     },
   },
+  "reqrep-relaxed": {
+    pass: () => reqrepRelaxed(),
+    fail: {
+      "the relaxed client replaced its socket": () => reqrepRelaxed({ relaxedReopens: true }),
+      "the relaxed client stayed stuck": () => reqrepRelaxed({ relaxedRecovers: false }),
+      "the strict client was answered": () => reqrepRelaxed({ strictAnswered: true }),
+    },
+  },
+  "pubsub-connect-timeout": {
+    pass: () => pubsubConnectTimeout(),
+    fail: {
+      "no difference": () => pubsubConnectTimeout({ withoutMs: 100 }),
+      "slow with the timeout": () => pubsubConnectTimeout({ withMs: 600, withoutMs: 1300 }),
+    },
+  },
+  "router-dealer-mandatory": {
+    pass: () => rdMandatory(),
+    fail: { "a reply not counted": () => rdMandatory({ mandatoryCounted: 1 }), "counted though not mandatory": () => rdMandatory({ silentCounted: 2 }) },
+  },
   "network-loss-tcp": {
     pass: () => netLossTcp(),
     fail: {
       "a message lost during the loss": () => netLossTcp({ lost: [100] }),
       "no latency change (no loss made)": () => netLossTcp({ slowDuringLoss: false }),
+    },
+  },
+  "network-loss-udp": {
+    pass: () => netLossUdp(),
+    fail: {
+      "nothing lost (TCP-like)": () => netLossUdp({ lostShare: 0 }),
+      "lost before the fault": () => netLossUdp({ lostBefore: [5] }),
+      "losses not logged": () => netLossUdp({ logged: false }),
     },
   },
   "network-half-open": {

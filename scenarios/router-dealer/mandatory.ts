@@ -1,0 +1,51 @@
+// ROUTER/DEALER: the client dies while the workers hold its requests. Their
+// replies reach the broker's ROUTER for a peer that is gone. With
+// ROUTER_MANDATORY (the lab's default) each such send fails (EHOSTUNREACH) and
+// the broker counts and logs it (`unroutable`); without it the ROUTER drops
+// them without a word.
+import { actionTime, count, events } from "../runner/checkers.js"
+import { atLeast, equals, kill, reported, same, scenario, sleep, waitFor, type Variant } from "../runner/dsl.js"
+
+const CLIENT = "router-dealer-client"
+const WORKERS = ["router-dealer-worker-1", "router-dealer-worker-2"]
+
+const variant = (name: string, mandatory: boolean): Variant => ({
+  name,
+  services: ["router-dealer-broker", ...WORKERS, CLIENT],
+  // Long work and a burst: the kill finds requests in the workers' hands.
+  env: { ROUTER_DEALER_WORK_MS_MIN: "600", ROUTER_DEALER_WORK_MS_MAX: "900", ROUTER_DEALER_BURST: "4", ROUTER_DEALER_RATE: "2" },
+  serviceEnv: { "router-dealer-broker": { ROUTER_MANDATORY: String(mandatory) } },
+  timeline: [
+    waitFor(CLIENT, "received", { count: 4 }),
+    waitFor(WORKERS[0]!, "received", { from: "now" }),
+    kill(CLIENT),
+    // The work in hand (900 ms at most) ends in this span: the experiment's input.
+    sleep(2500),
+  ],
+})
+
+function figuresOf(history: Parameters<typeof events>[0], name: string) {
+  const h = history.filter(e => e.variant === name)
+  const killedAt = actionTime(h, "kill", CLIENT) ?? Number.POSITIVE_INFINITY
+  return {
+    repliesForTheGoneClient: WORKERS.reduce(
+      (sum, w) => sum + count(h, w, "sent", e => e.t > killedAt && (e.inReplyTo as { producer?: string } | undefined)?.producer === CLIENT),
+      0,
+    ),
+    unroutableLogged: count(h, "router-dealer-broker", "unroutable", e => e.t > killedAt),
+  }
+}
+
+export default scenario({
+  name: "router-dealer-mandatory",
+  claim: "A ROUTER drops replies to a peer that is gone without a word; with ROUTER_MANDATORY each one fails and is counted.",
+  variants: [variant("mandatory", true), variant("silent", false)],
+  figures: history => ({ mandatory: figuresOf(history, "mandatory"), silent: figuresOf(history, "silent") }),
+  checks: f => [
+    ["mandatory: replies for the gone client", f.mandatory.repliesForTheGoneClient, atLeast(1)],
+    ["mandatory: each one counted as unroutable", [f.mandatory.unroutableLogged, f.mandatory.repliesForTheGoneClient], same("unroutable = replies")],
+    ["silent: replies for the gone client", f.silent.repliesForTheGoneClient, atLeast(1)],
+    ["silent: unroutable logged", f.silent.unroutableLogged, equals(0)],
+    ["replies dropped: counted vs silent", `${f.mandatory.unroutableLogged} vs ${f.silent.unroutableLogged}`, reported],
+  ],
+})
