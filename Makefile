@@ -123,15 +123,15 @@ scenario: node_modules build ## Run one scenario: make scenario NAME=pubsub-reco
 observer-cost: node_modules ## What the observer costs with the lab running and its page open: memory, CPU, log line to screen (DURATION=60)
 	@browser=$$(bash scripts/setup-browser.sh) || exit 1; CHROMIUM_PATH=$$browser OBSERVER_PORT=$(OBSERVER_PORT) DURATION=$(or $(DURATION),60) node --import tsx test/observer-cost.ts
 
-FAULTS := node --import tsx harness/fault-cli.ts
+FAULT_CLI := node --import tsx harness/fault-cli.ts
 fault: node_modules ## A network fault on one service: make fault SERVICE=pipeline-sink KIND=loss PCT=30 (KIND: loss blackhole reset bandwidth delay jitter duplicate corrupt; PCT RATE PORT MS DIR JITTER)
-	@$(FAULTS) fault "$(SERVICE)" "$(KIND)" "$(PCT)" "$(RATE)" "$(PORT)" "$(MS)" "$(DIR)" "$(JITTER)"
+	@$(FAULT_CLI) fault "$(SERVICE)" "$(KIND)" "$(PCT)" "$(RATE)" "$(PORT)" "$(MS)" "$(DIR)" "$(JITTER)"
 
 heal: node_modules ## Remove the network faults of one service, or of all: make heal SERVICE=ALL
-	@$(FAULTS) heal "$(SERVICE)"
+	@$(FAULT_CLI) heal "$(SERVICE)"
 
 faults: node_modules ## The network faults active now, per service
-	@$(FAULTS) list
+	@$(FAULT_CLI) list
 
 report: ## The latest run's report page (runs/latest/report.html: plots, checks, verdict)
 	@test -e runs/latest/report.html || { echo "no run yet: make scenario NAME=pubsub-reconnect"; exit 1; }
@@ -165,8 +165,8 @@ DURATION ?= 60
 SEED ?=
 CHAOS := node --import tsx scenarios/chaos/cli.ts
 CHAOS_PATTERNS := pipeline reqrep router-dealer pubsub
-chaos: node_modules build ## Naive vs reliable under the same random faults: make chaos PATTERN=pipeline DURATION=60 SEED=1
-	@$(CHAOS) --verdicts "$(PATTERN)" "$(DURATION)" "$(SEED)"
+chaos: node_modules build ## Naive vs reliable under the same random faults: make chaos PATTERN=pipeline DURATION=60 SEED=1 [FAULTS=kill,pause,disconnect,loss,blackhole]
+	@$(CHAOS) --verdicts "$(PATTERN)" "$(DURATION)" "$(SEED)" "$(FAULTS)"
 
 verdicts: node_modules build ## The long runs: the whole catalogue, then every pattern's 60 s chaos run; rewrites docs/verdicts.md
 	@$(SCENARIOS) all --verdicts docs/verdicts.md; status=$$?; \

@@ -175,6 +175,8 @@ export const SETTINGS = {
   ROUTER_MANDATORY: boolean(true),
   /** ZMQ_ROUTER_HANDOVER: a new peer with an identity in use takes it over. */
   ROUTER_HANDOVER: boolean(false),
+  /** A mandatory ROUTER's send to a peer that just left can wait for good (libzmq #2348): after this long it fails, and is counted (-1: wait). */
+  ROUTER_SEND_TIMEOUT_MS: integer(500, { min: -1, max: 600_000 }),
   /** ZMQ_REQ_RELAXED / ZMQ_REQ_CORRELATE: a REQ may send again without its reply, and ignores replies to older requests. */
   REQ_RELAXED: boolean(false),
   REQ_CORRELATE: boolean(false),
@@ -356,6 +358,7 @@ export const COMMON_SETTINGS = [
   "XPUB_NODROP",
   "ROUTER_MANDATORY",
   "ROUTER_HANDOVER",
+  "ROUTER_SEND_TIMEOUT_MS",
   "REQ_RELAXED",
   "REQ_CORRELATE",
   "PRODUCE_UNTIL",

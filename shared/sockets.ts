@@ -38,10 +38,14 @@ export function socketOptions(config: CommonConfig, direction: Direction) {
 /** A publisher's: drop at a subscriber's high-water mark (PUB's way), or wait (XPUB_NODROP). */
 export const xpubOptions = (config: CommonConfig) => ({ ...socketOptions(config, "both"), noDrop: config.XPUB_NODROP })
 /** A ROUTER's: what it does with a reply to a peer that is gone, and with an identity already in use. */
+// A mandatory ROUTER's send to a peer that has just gone can wait for good
+// (its pipe is neither writable nor gone: libzmq #2348), holding every reply
+// behind it; the send timeout turns that wait into a failure, counted.
 export const routerOptions = (config: CommonConfig) => ({
   ...socketOptions(config, "both"),
   mandatory: config.ROUTER_MANDATORY,
   handover: config.ROUTER_HANDOVER,
+  ...(config.ROUTER_MANDATORY ? { sendTimeout: config.ROUTER_SEND_TIMEOUT_MS } : {}),
 })
 /** A REQ's: strict lockstep, or relaxed with correlation. */
 export const requestOptions = (config: CommonConfig) => ({ ...socketOptions(config, "both"), relaxed: config.REQ_RELAXED, correlate: config.REQ_CORRELATE })
@@ -65,6 +69,7 @@ const LOGGED_OPTIONS = [
   "relaxed",
   "correlate",
   "receiveTimeout",
+  "sendTimeout",
 ] as const
 
 /** Pure: the socket's option values, read back from it (write-only options are not there to read). */

@@ -25,9 +25,11 @@ import {
   type Action,
   type Check,
   type Scenario,
+  fault as networkFault,
+  heal,
 } from "../runner/dsl.js"
 import { describeVariant, type ChaosPattern, type VariantFigures } from "./patterns.js"
-import { schedule, type Fault } from "./schedule.js"
+import { schedule, type Fault, type FaultKind } from "./schedule.js"
 import { timelineSvg } from "./timeline.js"
 
 const RATE = 10
@@ -36,13 +38,22 @@ export const LEAD_MS = 20_000
 /** After the deadline, how long each variant may take to settle. */
 const SETTLE_TIMEOUT_MS = 90_000
 
-const BEGINS = ["kill", "pause", "disconnect"]
-const ENDS: Record<string, string> = { kill: "start", pause: "unpause", disconnect: "connect" }
+const BEGINS = ["kill", "pause", "disconnect", "fault"]
+const ENDS: Record<string, string> = { kill: "start", pause: "unpause", disconnect: "connect", fault: "heal" }
+
+/** How each kind begins and ends, on one service. */
+const ACTIONS: Record<FaultKind, [(service: string) => Action, (service: string) => Action]> = {
+  kill: [s => kill(s), start],
+  pause: [pause, unpause],
+  disconnect: [disconnect, connect],
+  loss: [s => networkFault(s, { kind: "loss", pct: 30 }), heal],
+  blackhole: [s => networkFault(s, { kind: "blackhole" }), heal],
+}
 
 function faultActions(pattern: ChaosPattern, fault: Fault): Action[] {
   const { naive, reliable } = pattern.roles[fault.role]!
   const both = (make: (service: string) => Action) => parallel(make(naive), make(reliable))
-  const [begin, end] = fault.kind === "kill" ? [kill, start] : fault.kind === "pause" ? [pause, unpause] : [disconnect, connect]
+  const [begin, end] = ACTIONS[fault.kind]
   return [until(LEAD_MS + fault.at), both(s => begin(s)), until(LEAD_MS + fault.at + fault.durationMs), both(s => end(s))]
 }
 
@@ -68,8 +79,8 @@ export function appliedFaults(history: History, pattern: ChaosPattern): { count:
   return { count: begins.length, spanMs: Math.max(0, last - first) }
 }
 
-export function chaosScenario(pattern: ChaosPattern, { durationS, seed }: { durationS: number; seed: number }): Scenario {
-  const faults = schedule({ seed, durationMs: durationS * 1000, roles: Object.keys(pattern.roles) })
+export function chaosScenario(pattern: ChaosPattern, { durationS, seed, kinds }: { durationS: number; seed: number; kinds?: FaultKind[] }): Scenario {
+  const faults = schedule({ seed, durationMs: durationS * 1000, roles: Object.keys(pattern.roles), ...(kinds ? { kinds } : {}) })
   const settleWait = (w: ChaosPattern["settled"]["naive"]) =>
     waitFor(w.service, w.event, { where: w.where, from: "start", timeoutMs: durationS * 1000 + SETTLE_TIMEOUT_MS })
   const timeline: Action[] = [

@@ -3,7 +3,19 @@
 // naive and the reliable variant of a pattern get each fault together.
 // Pure: no clock, no randomness but the seed's.
 
-export type FaultKind = "kill" | "pause" | "disconnect"
+/** kill, pause, disconnect: the container; loss (30 %) and blackhole: its network (shared/faults.ts). */
+export type FaultKind = "kill" | "pause" | "disconnect" | "loss" | "blackhole"
+export const FAULT_KINDS: readonly FaultKind[] = ["kill", "pause", "disconnect", "loss", "blackhole"]
+export const DEFAULT_KINDS: FaultKind[] = ["kill", "pause", "disconnect"]
+
+/** "kill,loss" -> the kinds, or an error naming what is not one. */
+export function parseKinds(text: string): FaultKind[] {
+  if (text.trim() === "") return DEFAULT_KINDS
+  const kinds = text.split(",").map(k => k.trim())
+  const unknown = kinds.filter(k => !(FAULT_KINDS as readonly string[]).includes(k))
+  if (unknown.length > 0) throw new Error(`FAULTS=${text}: ${unknown.join(", ")} not a fault kind (${FAULT_KINDS.join(", ")})`)
+  return kinds as FaultKind[]
+}
 
 export interface Fault {
   /** Start, in ms from the beginning of the chaos phase. */
@@ -44,7 +56,7 @@ export function schedule({
   seed,
   durationMs,
   roles,
-  kinds = ["kill", "pause", "disconnect"],
+  kinds = DEFAULT_KINDS,
   minOutageMs = 500,
   maxOutageMs = 2000,
   minCalmMs = 300,

@@ -15,7 +15,7 @@ export interface Series {
   times: number[]
 }
 
-const BAND_COLORS: Record<string, string> = { kill: "#f4a3a3", pause: "#f7d38b", disconnect: "#a9c8f0" }
+const BAND_COLORS: Record<string, string> = { kill: "#f4a3a3", pause: "#f7d38b", disconnect: "#a9c8f0", fault: "#d4b3f0" }
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
 
 /** Counts per whole second from `start` to `end`. */

@@ -50,7 +50,11 @@ void eachMessage(service, client, ([delimiter, ...rest]) => {
   const settled = id === undefined || reply.inReplyTo?.producer !== service.name ? "unknown" : pending.resolve(id, reply)
   if (settled === "late") {
     counts.lateReplies += 1
-    log.warn("late-reply", `reply to request ${id} came after its timeout`, { id, seq: reply.seq, producer: reply.producer })
+    log.warn("late-reply", `reply to request ${id} came after the client gave up on it (its timeout, or shutdown)`, {
+      id,
+      seq: reply.seq,
+      producer: reply.producer,
+    })
   } else if (settled === "unknown") {
     counts.unexpected += 1
     log.warn("unexpected-reply", `reply seq ${reply.seq} answers no request of ours`, { seq: reply.seq, inReplyTo: reply.inReplyTo, body: reply.body })

@@ -79,11 +79,12 @@ export class PendingRequests {
     return "resolved"
   }
 
-  /** Rejects every pending request (at shutdown); returns their ids. */
+  /** Rejects every pending request (at shutdown); returns their ids. A reply that still comes for one is late, not a stranger's. */
   abandonAll(): number[] {
     const ids = [...this.entries.keys()]
     for (const [id, entry] of this.entries) {
       clearTimeout(entry.timer)
+      this.timedOut.add(id)
       entry.reject(new RequestAbandoned(id))
     }
     this.entries.clear()

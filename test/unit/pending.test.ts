@@ -55,6 +55,7 @@ describe("PendingRequests", () => {
     const pending = new PendingRequests()
     const requests = [pending.add(1, 10_000), pending.add(2, 10_000)]
     assert.deepEqual(pending.abandonAll(), [1, 2])
+    assert.equal(pending.resolve(2, {} as Parameters<typeof pending.resolve>[1]), "late", "a reply after shutdown began is late, not a stranger's")
     for (const request of requests) await assert.rejects(request, RequestAbandoned)
     assert.equal(pending.size, 0)
   })

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict"
 import { describe, it } from "node:test"
-import { random, schedule } from "../../scenarios/chaos/schedule.js"
+import { parseKinds, random, schedule } from "../../scenarios/chaos/schedule.js"
 
 describe("the chaos schedule", () => {
   const options = { seed: 42, durationMs: 60_000, roles: ["worker", "sink", "ventilator"] }
@@ -33,6 +33,14 @@ describe("the chaos schedule", () => {
       const value = next()
       assert.ok(value >= 0 && value < 1)
     }
+  })
+
+  it("takes FAULTS as a list of kinds, network ones included, and names one it does not know", () => {
+    assert.deepEqual(parseKinds(""), ["kill", "pause", "disconnect"])
+    assert.deepEqual(parseKinds("kill, loss,blackhole"), ["kill", "loss", "blackhole"])
+    assert.throws(() => parseKinds("kill,flood"), /flood not a fault kind/)
+    const kinds = new Set(schedule({ seed: 3, durationMs: 60_000, roles: ["worker"], kinds: ["loss", "blackhole"] }).map(f => f.kind))
+    assert.deepEqual([...kinds].sort(), ["blackhole", "loss"])
   })
 
   it("needs a role and a kind", () => {
