@@ -25,6 +25,7 @@ import routerDealerAsync from "./router-dealer/async.js"
 import routerDealerRouting from "./router-dealer/routing.js"
 import routerDealerWorkerKilled from "./router-dealer/worker-killed.js"
 import routerDealerMandatory from "./router-dealer/mandatory.js"
+import routerDealerHandover from "./router-dealer/handover.js"
 import networkPartition from "./network/partition.js"
 import networkNewIp from "./network/new-ip.js"
 import networkWholeMessages from "./network/whole-messages.js"
@@ -33,6 +34,7 @@ import networkLossUdp from "./network/loss-udp.js"
 import networkHalfOpen from "./network/half-open.js"
 import networkTcpMaxrt from "./network/tcp-maxrt.js"
 import networkReset from "./network/reset.js"
+import networkBandwidthHwm from "./network/bandwidth-hwm.js"
 import networkDelay from "./network/delay.js"
 import networkDuplicate from "./network/duplicate.js"
 import bookWatcherReconnect from "./book/watcher-reconnect.js"
@@ -68,6 +70,7 @@ export const catalogue = [
   routerDealerRouting,
   routerDealerWorkerKilled,
   routerDealerMandatory,
+  routerDealerHandover,
   networkPartition,
   networkNewIp,
   networkWholeMessages,
@@ -76,6 +79,7 @@ export const catalogue = [
   networkHalfOpen,
   networkTcpMaxrt,
   networkReset,
+  networkBandwidthHwm,
   networkDelay,
   networkDuplicate,
   bookWatcherReconnect,

@@ -259,6 +259,8 @@ export const SETTINGS = {
   ROUTER_DEALER_TIMEOUT_MS: integer(3000, { min: 1, max: 3_600_000 }),
   /** Requests sent together at each tick (10: ten outstanding at once). */
   ROUTER_DEALER_BURST: integer(1, { min: 1, max: 10_000 }),
+  /** The client's routing identity (empty: the one the broker's ROUTER makes up); two clients with the same one meet ROUTER_HANDOVER. */
+  ROUTER_DEALER_CLIENT_IDENTITY: text("", { pattern: /^[\x21-\x7e]{0,255}$/, describe: "up to 255 printable characters" }),
   /** Stop sending after this many requests (0: never; PRODUCE_UNTIL also stops it); the client stays up, idle. */
   ROUTER_DEALER_REQUESTS: integer(0, { min: 0 }),
   ROUTER_DEALER_BACKEND_CONNECT: endpoint("tcp://router-dealer-broker:5561"),

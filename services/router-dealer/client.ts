@@ -16,7 +16,14 @@ import { PendingRequests, RequestTimeout } from "./pending.js"
 
 const service = startService(
   "router-dealer",
-  pick("ROUTER_DEALER_FRONTEND_CONNECT", "ROUTER_DEALER_RATE", "ROUTER_DEALER_TIMEOUT_MS", "ROUTER_DEALER_BURST", "ROUTER_DEALER_REQUESTS"),
+  pick(
+    "ROUTER_DEALER_FRONTEND_CONNECT",
+    "ROUTER_DEALER_RATE",
+    "ROUTER_DEALER_TIMEOUT_MS",
+    "ROUTER_DEALER_BURST",
+    "ROUTER_DEALER_REQUESTS",
+    "ROUTER_DEALER_CLIENT_IDENTITY",
+  ),
 )
 const { config, log } = service
 
@@ -24,7 +31,8 @@ const REQUESTS = "requests"
 const producer = service.producer(REQUESTS, "request-reply")
 const inbox = new Inbox(service)
 const pending = new PendingRequests()
-const client = connectSocket(service, new Dealer(socketOptions(config, "both")), config.ROUTER_DEALER_FRONTEND_CONNECT, "dealer")
+const identity = config.ROUTER_DEALER_CLIENT_IDENTITY ? { routingId: config.ROUTER_DEALER_CLIENT_IDENTITY } : {}
+const client = connectSocket(service, new Dealer({ ...socketOptions(config, "both"), ...identity }), config.ROUTER_DEALER_FRONTEND_CONNECT, "dealer")
 const counts = { requests: 0, answered: 0, lost: 0, lateReplies: 0, unexpected: 0, abandoned: 0 }
 
 service.reportStats(() => ({ ...counts, pending: pending.size, badMessages: inbox.badMessages }))

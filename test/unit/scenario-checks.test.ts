@@ -308,6 +308,46 @@ function netLossUdp({ lostShare = 0.3, lostBefore = [] as number[], logged = tru
   return s.history()
 }
 
+function rdHandoverVariant(variant: string, { secondAnswered }: { secondAnswered: boolean }): Story {
+  const s = new Story(variant)
+  const servers = ["router-dealer-worker-1", "router-dealer-worker-2"]
+  s.requests({ client: "router-dealer-client", servers, to: 10 })
+  s.action("up", "router-dealer-client-2")
+  if (secondAnswered) s.requests({ client: "router-dealer-client-2", servers, incarnation: "c2", to: 5 })
+  else
+    s.declare("router-dealer-client-2", "requests", "request-reply", "c2")
+      .send("router-dealer-client-2", "requests", 1, "c2")
+      .wait(1500)
+      .add("router-dealer-client-2", "timeout", { id: 1 })
+  return s.requests({ client: "router-dealer-client", servers, from: 11, to: 15, declare: false })
+}
+
+function rdHandover({ ignoredAnswered = false, takenOver = true } = {}): History {
+  return merge(rdHandoverVariant("no-handover", { secondAnswered: ignoredAnswered }), rdHandoverVariant("handover", { secondAnswered: takenOver }))
+}
+
+function bandwidthVariant(variant: string, { everyMs, lost, logged = true }: { everyMs: number; lost: number[]; logged?: boolean }): Story {
+  const s = new Story(variant)
+  const sub = "pubsub-subscriber"
+  s.publish({ to: 100, everyMs: 5, subscribers: { [sub]: { joinAfter: 0 } } })
+  s.action("fault", "pubsub-publisher", { fault: "bandwidth 256kbit" })
+  const last = 100 + Math.round(12_000 / everyMs)
+  s.publish({ from: 101, to: last, everyMs, declare: false, subscribers: { [sub]: { skip: lost } } })
+  s.action("heal", "pubsub-publisher")
+  s.publish({ from: last + 1, to: last + 100, everyMs: 5, declare: false, subscribers: { [sub]: {} } })
+  if (logged && lost.length > 0)
+    s.add(sub, "gap", { producer: "pubsub-publisher", incarnation: "i1", stream: "ticks", missing: [{ from: lost[0]!, to: lost.at(-1)! }], count: lost.length })
+  return s
+}
+
+function bandwidthHwm({ dropLost = true, noDropLost = false, noDropWaits = true } = {}): History {
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
+  return merge(
+    bandwidthVariant("drop", { everyMs: 5, lost: dropLost ? range(600, 1800) : [] }),
+    bandwidthVariant("no-drop", { everyMs: noDropWaits ? 125 : 5, lost: noDropLost ? [120] : [] }),
+  )
+}
+
 const SIZES = [1, 1024, 65_536, 1_048_576, 10_485_760]
 function wholeMessages({ skip = [] as number[], partial = false } = {}): History {
   const s = new Story()
@@ -752,6 +792,13 @@ const cases: Record<string, Cases> = {
     pass: () => rdMandatory(),
     fail: { "a reply not counted": () => rdMandatory({ mandatoryCounted: 1 }), "counted though not mandatory": () => rdMandatory({ silentCounted: 2 }) },
   },
+  "router-dealer-handover": {
+    pass: () => rdHandover(),
+    fail: {
+      "the newcomer answered without handover": () => rdHandover({ ignoredAnswered: true }),
+      "no takeover with handover": () => rdHandover({ takenOver: false }),
+    },
+  },
   "network-loss-tcp": {
     pass: () => netLossTcp(),
     fail: {
@@ -765,6 +812,14 @@ const cases: Record<string, Cases> = {
       "nothing lost (TCP-like)": () => netLossUdp({ lostShare: 0 }),
       "lost before the fault": () => netLossUdp({ lostBefore: [5] }),
       "losses not logged": () => netLossUdp({ logged: false }),
+    },
+  },
+  "network-bandwidth-hwm": {
+    pass: () => bandwidthHwm(),
+    fail: {
+      "nothing dropped": () => bandwidthHwm({ dropLost: false }),
+      "lost with XPUB_NODROP": () => bandwidthHwm({ noDropLost: true }),
+      "XPUB_NODROP did not wait": () => bandwidthHwm({ noDropWaits: false }),
     },
   },
   "network-half-open": {
