@@ -219,7 +219,9 @@ export class ComposeProject {
     await applyFault(await this.containerId(service), f, this.options.echo)
   }
 
+  /** A container that is not running has no namespace, and no rules left: nothing to heal. */
   async heal(service: string): Promise<void> {
+    if ((await this.inspect(service, "{{.State.Running}}")) !== "true") return
     await heal(await this.containerId(service), this.options.echo)
   }
 

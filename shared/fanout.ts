@@ -22,7 +22,10 @@ import type { Subscriber, XPublisher } from "zeromq"
 import { encodeEnvelope, type Envelope, type Producer } from "./envelope.js"
 import type { Inbox } from "./inbox.js"
 import type { Service } from "./service.js"
-import { eachMessage, SendQueue } from "./sockets.js"
+import { eachMessage, isTimeoutError, SendQueue } from "./sockets.js"
+
+/** A publisher that must not drop (XPUB_NODROP) tries a full queue again after this long. */
+const NODROP_RETRY_MS = 5
 
 const JOIN_PREFIX = "~join/"
 
@@ -91,7 +94,21 @@ export class Publishing {
   ) {
     // Every subscription and unsubscription reaches us, not just the first and last per topic.
     socket.verbosity = "allSubsUnsubs"
-    this.queue = new SendQueue(socket)
+    // With XPUB_NODROP a send at a subscriber's high-water mark fails (EAGAIN)
+    // rather than waiting: waiting is what the option asks for, so the queue
+    // tries again, in order, until it goes out or the service stops.
+    this.queue = new SendQueue({
+      send: async frames => {
+        for (;;) {
+          try {
+            return await socket.send(frames)
+          } catch (error) {
+            if (!isTimeoutError(error) || service.stopping) throw error
+            await service.pause(NODROP_RETRY_MS)
+          }
+        }
+      },
+    })
     this.welcomes = service.producer("welcomes")
   }
 

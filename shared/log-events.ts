@@ -100,6 +100,8 @@ export type LogEvents = {
   /** Input that is not what the socket expects: counted, answered where it can be, never fatal. */
   "bad-message": { reason: unknown; sender?: string; frames?: number; bytes?: number; socket?: string; address?: string; error?: string }
   "handler-error": { producer?: string; seq?: number }
+  /** A receive ended with EAGAIN (not a closed socket): counted, and the loop receives again. */
+  "receive-error": { error: string; count: number }
 
   // --- messages: sent, received, done and delivered -------------------------------
   /** A message (or one try of a request) left its producer. The book's filer-req also logs raw requests it sends. */

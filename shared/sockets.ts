@@ -152,22 +152,41 @@ export function isTimeoutError(error: unknown): boolean {
   return (error as { code?: string } | undefined)?.code === "EAGAIN"
 }
 
+/** After a receive that failed for now (EAGAIN), the loop waits this long before it receives again. */
+const RECEIVE_RETRY_MS = 10
+
 /**
  * Runs `handle` for every message until the socket closes. A handler that throws
  * is logged and the loop goes on: one bad message never takes a service down.
+ * Nor does a receive that fails for now: zeromq.js can end a receive with EAGAIN
+ * (a publisher with XPUB_NODROP at its high-water mark; a burst of connections
+ * sending garbage), which would otherwise end the loop and the process. It is
+ * counted, logged (the first, then every 100th) and the loop receives again.
  */
 export async function eachMessage(service: Service<unknown>, socket: Socket & AsyncIterable<Buffer[]>, handle: (frames: Buffer[]) => unknown): Promise<void> {
-  try {
-    for await (const frames of socket) {
-      try {
-        await handle(frames)
-      } catch (error) {
-        if (service.stopping || socket.closed) break
-        service.log.error("handler-error", `failed to handle a message: ${error instanceof Error ? error.message : String(error)}`)
+  let failed = 0
+  for (;;) {
+    try {
+      for await (const frames of socket) {
+        try {
+          await handle(frames)
+        } catch (error) {
+          if (service.stopping || socket.closed) return
+          service.log.error("handler-error", `failed to handle a message: ${error instanceof Error ? error.message : String(error)}`)
+        }
       }
+      return
+    } catch (error) {
+      if (isClosedError(socket, error) || service.stopping) return
+      if (!isTimeoutError(error)) throw error
+      failed += 1
+      if (failed === 1 || failed % 100 === 0)
+        service.log.warn("receive-error", `a receive failed for now (${String(error)}): receiving again (${failed} so far)`, {
+          error: String(error),
+          count: failed,
+        })
+      await service.pause(RECEIVE_RETRY_MS)
     }
-  } catch (error) {
-    if (!isClosedError(socket, error)) throw error
   }
 }
 

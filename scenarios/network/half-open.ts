@@ -4,7 +4,7 @@
 // the heal. With ZMTP heartbeats the subscriber notices within about the
 // timeout, drops the connection and makes a new one once the link is back;
 // what was published meanwhile is lost to it, counted.
-import { actionTime, count, fanOut, firstAfter, ofVariant } from "../runner/checkers.js"
+import { actionSpan, count, fanOut, firstAfter, ofVariant } from "../runner/checkers.js"
 import { atLeast, below, equals, fault, heal, scenario, sleep, waitFor } from "../runner/dsl.js"
 
 const RATE = 20
@@ -19,8 +19,9 @@ const timeline = [
 ]
 
 function figuresOf(history: ReturnType<typeof ofVariant>) {
-  const cutAt = actionTime(history, "fault", "pubsub-subscriber")
-  const healAt = actionTime(history, "heal", "pubsub-subscriber")
+  // From the start of each command: the rules change while its helper container runs.
+  const cutAt = actionSpan(history, "fault", "pubsub-subscriber")?.from
+  const healAt = actionSpan(history, "heal", "pubsub-subscriber")?.from
   const noticed = firstAfter(history, cutAt, e => e.service === "pubsub-subscriber" && e.event === "socket.disconnect")
   const reconnected = firstAfter(history, healAt, e => e.service === "pubsub-subscriber" && e.event === "socket.connect")
   const stream = fanOut(history, { producer: "pubsub-publisher", consumer: "pubsub-subscriber" })

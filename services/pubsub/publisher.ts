@@ -51,7 +51,13 @@ for await (const n of ticks(service, config.PUBSUB_RATE)) {
   // `bytes` announces the padding's length, so a subscriber can tell a whole message from a cut one.
   const envelope = producer.next(padding ? { n, bytes: padding.length, padding } : { n })
   // Numbered and queued in one step (no await between): see shared/fanout.ts.
-  await publishing.publish([topic, encodeEnvelope(envelope)])
+  try {
+    await publishing.publish([topic, encodeEnvelope(envelope)])
+  } catch (error) {
+    // Stopped while waiting to send (XPUB_NODROP at the high-water mark): this one never left, and is not logged as sent.
+    if (service.stopping) break
+    throw error
+  }
   service.message("sent", `published seq ${envelope.seq}`, {
     stream: config.PUBSUB_TOPIC,
     seq: envelope.seq,

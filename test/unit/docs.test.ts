@@ -184,6 +184,7 @@ describe("docs/logs.md", () => {
       "watch-error": true,
       "lab-action": true,
       "socket-options": true,
+      "receive-error": true,
     }
     for (const event of Object.keys(events)) assert.ok(text.includes(`\`${event}\``), event)
     assert.ok(text.includes("`socket.<type>`"))
