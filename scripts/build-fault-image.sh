@@ -25,11 +25,7 @@ if ! command -v mmdebstrap >/dev/null 2>&1; then
   run apt-get install -y -qq mmdebstrap >/dev/null
 fi
 
-mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-if [ -z "$mirror" ]; then
-  mirror=$(awk '/^deb / && $0 !~ /security/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
-fi
-[ -n "$mirror" ] || { log "cannot find the Debian mirror in the apt sources"; exit 1; }
+mirror=$(bash "$(dirname "$0")/debian-mirror.sh") || exit 1
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
