@@ -10,6 +10,7 @@ import { join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { applyFault, heal, type Fault } from "./faults.js"
 import { LogCollector } from "./logs.js"
+import type { Inspected } from "./lockdown.js"
 
 export const root = fileURLToPath(new URL("..", import.meta.url))
 
@@ -248,6 +249,14 @@ export class ComposeProject {
   async inspect(service: string, format: string): Promise<string> {
     const { stdout } = await docker(["inspect", "--format", format, await this.containerId(service)])
     return stdout.trim()
+  }
+
+  /** `docker inspect` of every container of the project, running or not. */
+  async inspectAll(): Promise<Inspected[]> {
+    const { stdout } = await this.compose(["ps", "--all", "--quiet"], { quiet: true })
+    const ids = stdout.trim().split("\n").filter(Boolean)
+    if (ids.length === 0) return []
+    return JSON.parse((await docker(["inspect", ...ids])).stdout) as Inspected[]
   }
 
   /** The container's address on the project network (reachable from this host). */

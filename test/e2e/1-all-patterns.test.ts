@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises"
 import { after, it } from "node:test"
 import { ComposeProject } from "../../harness/compose.js"
 import { is, type LogRecord } from "../../harness/logs.js"
+import { lockdownProblems } from "../../harness/lockdown.js"
 
 const lab = new ComposeProject("zmqlab-e2e-all")
 after(() => lab.down())
@@ -37,6 +38,8 @@ it("all services run and every pattern carries messages within 10 s", async () =
   const states = await lab.states()
   assert.deepEqual(Object.keys(states).sort(), [...SERVICES].sort())
   for (const service of SERVICES) assert.equal(states[service], "running", service)
+  // Least privilege (docker-compose.yml's x-lab): read-only root, no capability, no-new-privileges, limits, not root.
+  for (const container of await lab.inspectAll()) assert.deepEqual(lockdownProblems(container), [], container.Name)
 
   const left = () => Math.max(1, 10_000 - (Date.now() - started))
   await Promise.all([

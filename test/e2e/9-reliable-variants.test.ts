@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process"
 import { after, it } from "node:test"
 import { ComposeProject, root } from "../../harness/compose.js"
 import { is } from "../../harness/logs.js"
+import { lockdownProblems } from "../../harness/lockdown.js"
 
 const PROJECT = "zmqlab-e2e-reliable"
 const lab = new ComposeProject(PROJECT)
@@ -38,6 +39,7 @@ it("make reliable starts the reliable variants, and each one serves", async () =
   ]
   for (const service of reliable) assert.equal(states[service], "running", service)
   assert.equal(states["pubsub-publisher"], "running", "the basic patterns run too")
+  for (const container of await lab.inspectAll()) assert.deepEqual(lockdownProblems(container), [], container.Name)
 
   lab.follow(reliable)
   await Promise.all([
