@@ -2,7 +2,11 @@
 SHELL := bash
 .DEFAULT_GOAL := help
 
-COMPOSE := docker compose
+# SECURITY=curve (or SECURITY=curve in .env): every TCP socket speaks CURVE,
+# with docker-compose.curve.yml over the base file (docs/security.md).
+SECURITY ?= $(or $(shell sed -n 's/^SECURITY=//p' .env 2>/dev/null | tail -n 1),none)
+CURVE_FILES := $(if $(filter curve,$(SECURITY)),--file docker-compose.yml --file docker-compose.curve.yml)
+COMPOSE := docker compose $(CURVE_FILES)
 # Every profile ("*": they are named only in docker-compose.yml), so `down`,
 # `ps` and `logs` also see the late subscriber and the book's programs when they run.
 COMPOSE_ALL := $(COMPOSE) --profile "*"
@@ -16,7 +20,7 @@ export LAB_IMAGE
 # The Docker socket's group, for the observer (read when a command runs: set-up may create the socket).
 export DOCKER_GID = $(shell stat -c %g /var/run/docker.sock 2>/dev/null || echo 0)
 
-.PHONY: udp fault heal faults observer-cost report help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
+.PHONY: keys udp fault heal faults observer-cost report help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -51,7 +55,7 @@ check-config: build
 config: build ## Every setting's value, where it comes from (default, .env), and the services that set it otherwise
 	@$(COMPOSE_ALL) config --format json | docker run --rm -i -v "$(CURDIR)/.env:/app/.env:ro" $(LAB_IMAGE) node dist/tools/config.js
 
-up: check-config ## Build when needed, check the settings, start everything detached, wait until all run
+up: check-config $(if $(filter curve,$(SECURITY)),keys) ## Build when needed, check the settings, start everything detached, wait until all run (SECURITY=curve: encrypted)
 	$(COMPOSE) up -d --wait --remove-orphans
 	@$(COMPOSE) ps --format 'table {{.Service}}\t{{.State}}\t{{.Status}}'
 	@echo
@@ -175,6 +179,9 @@ verdicts: node_modules build ## The long runs: the whole catalogue, then every p
 
 offline-image: ## Build the Node.js base image without a container registry (make up does it when needed)
 	@scripts/build-offline-node-image.sh $(OFFLINE_NODE_IMAGE)
+
+keys: node_modules ## The CURVE key pairs under keys/ (server, client, stranger, impostor) and the allow-list keys/allowed/; existing keys are kept
+	@node --import tsx harness/keys.ts keys
 
 typecheck: node_modules ## Type check everything, the log-event contract's type-level test included
 	npm run --silent typecheck

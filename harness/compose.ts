@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url"
 import { applyFault, heal, type Fault } from "./faults.js"
 import { LogCollector } from "./logs.js"
 import type { Inspected } from "./lockdown.js"
+import { allowKey, ensureKeys } from "./keys.js"
 
 export const root = fileURLToPath(new URL("..", import.meta.url))
 
@@ -34,6 +35,8 @@ export interface ProjectOptions {
   extraServices?: Record<string, { like: string; env?: Env }>
   /** Sees every docker command before it runs. */
   echo?: (command: string) => void
+  /** curve: docker-compose.curve.yml over the base file, with key pairs of the project's own (a fresh set per project). */
+  security?: "none" | "curve"
 }
 
 const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`)
@@ -95,9 +98,29 @@ export class ComposeProject {
     this.override = join(this.dir, "override.yml")
   }
 
+  /** The compose files of the project: the lab's, and the CURVE one over it when secured. */
+  private get files(): string[] {
+    const files = this.options.security === "curve" ? ["docker-compose.yml", "docker-compose.curve.yml"] : ["docker-compose.yml"]
+    return files.flatMap(file => ["--file", relative(root, join(root, file))])
+  }
+
+  /** The project's CURVE keys (make keys' layout): made with the project, gone with it. */
+  get keysDir(): string {
+    return join(this.dir, "keys")
+  }
+
+  /** Puts a key pair's public key on the project's allow-list, as a person would drop it in keys/allowed/. */
+  allowKey(name: string): void {
+    allowKey(this.keysDir, name)
+  }
+
   private async writeOverride(): Promise<void> {
     this.env = { OBSERVER_PORT: String(await freePort()), DOCKER_GID: dockerGid() }
-    const { stdout } = await docker(["compose", "--file", join(root, "docker-compose.yml"), ...ALL_PROFILES, "config", "--services"])
+    if (this.options.security === "curve") {
+      ensureKeys(this.keysDir)
+      this.env.LAB_KEYS = this.keysDir
+    }
+    const { stdout } = await docker(["compose", ...this.files, ...ALL_PROFILES, "config", "--services"], { env: this.env })
     const { environment = {}, services = {}, extraServices = {} } = this.options
     const settings = (service: string, own: Env = {}) => ({ STATS_INTERVAL_MS: "1000", ...environment, ...own, ...services[service] })
     const override = {
@@ -121,7 +144,7 @@ export class ComposeProject {
   }
 
   private base(): string[] {
-    return ["compose", "--project-name", this.name, ...ALL_PROFILES, "--file", relative(root, join(root, "docker-compose.yml")), "--file", this.override]
+    return ["compose", "--project-name", this.name, ...ALL_PROFILES, ...this.files, "--file", this.override]
   }
 
   async compose(args: string[], options: { check?: boolean; quiet?: boolean } = {}) {

@@ -42,6 +42,10 @@ import bookFilerErrors from "./book/filer-errors.js"
 import bookFilerLockstep from "./book/filer-lockstep.js"
 import bookClusterRespawn from "./book/cluster-respawn.js"
 import bookPushFirstJoiner from "./book/push-first-joiner.js"
+import curveUnknownClient from "./curve/unknown-client.js"
+import curveWrongServerKey from "./curve/wrong-server-key.js"
+import curvePlainClient from "./curve/plain-client.js"
+import curveAllowLive from "./curve/allow-live.js"
 import type { Scenario } from "./runner/dsl.js"
 
 export const catalogue = [
@@ -87,4 +91,8 @@ export const catalogue = [
   bookFilerLockstep,
   bookClusterRespawn,
   bookPushFirstJoiner,
+  curveUnknownClient,
+  curveWrongServerKey,
+  curvePlainClient,
+  curveAllowLive,
 ] as unknown as Scenario[]

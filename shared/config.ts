@@ -180,6 +180,16 @@ export const SETTINGS = {
   /** ZMQ_REQ_RELAXED / ZMQ_REQ_CORRELATE: a REQ may send again without its reply, and ignores replies to older requests. */
   REQ_RELAXED: boolean(false),
   REQ_CORRELATE: boolean(false),
+  /** none: plain ZMTP (the lab as the Guide starts it); curve: every TCP socket encrypted and authenticated (CURVE), clients checked by a ZAP handler. */
+  SECURITY: oneOf(["none", "curve"] as const, "none"),
+  /** Where the key files are: Compose's secrets (`<name>.secret`, `<name>.pub`, Z85 text). */
+  CURVE_KEYS_DIR: text("/run/secrets", { pattern: /^\/\S*$/, describe: "an absolute path" }),
+  /** The server key pair's name: a bound socket uses its secret key, a connecting one trusts its public key. */
+  CURVE_SERVER_KEY: text("server", { pattern: /^[a-z0-9][a-z0-9-]*$/, describe: "a key name (lower-case letters, digits, -)" }),
+  /** The key pair a connecting socket shows the server. */
+  CURVE_CLIENT_KEY: text("client", { pattern: /^[a-z0-9][a-z0-9-]*$/, describe: "a key name (lower-case letters, digits, -)" }),
+  /** The allow-list a server's ZAP handler reads: one Z85 public key per *.pub file, read again at every handshake. */
+  CURVE_ALLOWED_DIR: text("/keys/allowed", { pattern: /^\/\S*$/, describe: "an absolute path" }),
   /** A producer makes no new messages from this time on (epoch ms; 0: never): runs compared side by side end together. */
   PRODUCE_UNTIL: integer(0, { min: 0 }),
   // PUB/SUB
@@ -364,6 +374,11 @@ export const COMMON_SETTINGS = [
   "REQ_RELAXED",
   "REQ_CORRELATE",
   "PRODUCE_UNTIL",
+  "SECURITY",
+  "CURVE_KEYS_DIR",
+  "CURVE_SERVER_KEY",
+  "CURVE_CLIENT_KEY",
+  "CURVE_ALLOWED_DIR",
 ] as const satisfies readonly SettingName[]
 
 /** The settings a service reads, from the one schema. */
@@ -381,6 +396,7 @@ export const COMPOSE_KEYS: ReadonlySet<string> = new Set([
   "COMPOSE_PROJECT_NAME",
   "COMPOSE_PROFILES",
   "COMPOSE_FILE",
+  "LAB_KEYS",
 ])
 
 /** Pure: the edit distance of two keys (insertions, deletions, substitutions). */

@@ -102,6 +102,16 @@ export type LogEvents = {
   "handler-error": { producer?: string; seq?: number }
   /** A receive ended with EAGAIN (not a closed socket): counted, and the loop receives again. */
   "receive-error": { error: string; count: number }
+  /** SECURITY=curve: what a socket is (CURVE server or client, which keys). */
+  security: { socket: string; mechanism: "curve" | "none"; side: "bound" | "connecting"; key?: string; serverKey?: string }
+  /** A key file missing or not a key: the service stops (exit 2). */
+  "key-error": { socket: string; file: string }
+  /** A handshake that failed, and what that means (a refused key, a wrong server key, a plain peer, not ZMTP). */
+  "handshake-failed": { socket: string; side: "bound" | "connecting"; cause: string; address?: string; error?: string }
+  /** The ZAP handler's decisions, and the allow-list each time it changes. */
+  "auth:allowed": { key: string | null; address: string; mechanism: string; reason: string }
+  "auth:denied": { key: string | null; address: string; mechanism: string; reason: string }
+  "auth:allow-list": { dir: string; keys: string[]; problems: string[] }
 
   // --- messages: sent, received, done and delivered -------------------------------
   /** A message (or one try of a request) left its producer. The book's filer-req also logs raw requests it sends. */

@@ -2,7 +2,8 @@
 // config (linger, reconnect, heartbeats, high-water marks), and bind/connect
 // that log `listening`/`connecting` and watch the socket's monitor events.
 import type { Event, Socket } from "zeromq"
-import { logSocketEvents } from "./monitor.js"
+import { clientSecurity, isSecured, KeyFileError, serverSecurity, startAuthenticator } from "./curve.js"
+import { logSocketEvents, type Side } from "./monitor.js"
 import type { CommonConfig, Service } from "./service.js"
 
 type Direction = "send" | "receive" | "both"
@@ -91,7 +92,7 @@ export function optionsOf(socket: object): Record<string, number | boolean> {
  * its receive loop). A socket closed earlier (a REQ client replacing its socket)
  * drops out of the stop list when its event stream ends.
  */
-function watch(service: Service<unknown>, socket: Socket, role: string, onEvent?: (event: Event) => void): void {
+function watch(service: Service<unknown>, socket: Socket, role: string, side: Side, onEvent?: (event: Event) => void): void {
   const options = optionsOf(socket)
   service.log.info(
     "socket-options",
@@ -103,11 +104,38 @@ function watch(service: Service<unknown>, socket: Socket, role: string, onEvent?
   const remove = service.onStop(() => {
     if (!socket.closed) socket.close()
   })
-  void logSocketEvents(socket, role, service.log, onEvent).finally(remove)
+  void logSocketEvents(socket, role, side, service.log, onEvent).finally(remove)
+}
+
+/**
+ * Under SECURITY=curve, makes the socket a CURVE server (bound) or client
+ * (connecting) before its first bind or connect, and says so (`security`). A
+ * key file that is missing or wrong stops the service with a line naming it:
+ * a server without its key must not run in the clear.
+ */
+function secure(service: Service<unknown>, socket: Socket, side: Side, endpoints: string[], role: string): boolean {
+  if (service.config.SECURITY !== "curve") return true
+  if (!isSecured(service.config, endpoints)) {
+    service.log.info("security", `${role}: plain: CURVE applies to TCP sockets only (${endpoints.join(", ")})`, { socket: role, mechanism: "none", side })
+    return true
+  }
+  try {
+    const { options, keys, describe } = side === "bound" ? serverSecurity(service.config) : clientSecurity(service.config)
+    Object.assign(socket, options)
+    service.log.info("security", `${role}: ${describe}`, { socket: role, mechanism: "curve", side, ...keys })
+    return true
+  } catch (error) {
+    if (!(error instanceof KeyFileError)) throw error
+    service.log.error("key-error", `${role}: ${error.message}`, { socket: role, file: error.file })
+    void service.stop("a key file is missing or wrong", 2)
+    return false
+  }
 }
 
 export async function bindSocket<S extends Socket>(service: Service<unknown>, socket: S, endpoint: string, role: string): Promise<S> {
-  watch(service, socket, role)
+  if (!secure(service, socket, "bound", [endpoint], role)) return socket
+  if (isSecured(service.config, [endpoint])) await startAuthenticator(service)
+  watch(service, socket, role, "bound")
   await socket.bind(endpoint)
   service.log.info("listening", `${role} bound to ${endpoint}`, { socket: role, endpoint })
   return socket
@@ -121,8 +149,10 @@ export function connectSocket<S extends Socket>(
   role: string,
   onEvent?: (event: Event) => void,
 ): S {
-  watch(service, socket, role, onEvent)
-  for (const endpoint of typeof endpoints === "string" ? [endpoints] : endpoints) {
+  const list = typeof endpoints === "string" ? [endpoints] : endpoints
+  if (!secure(service, socket, "connecting", list, role)) return socket
+  watch(service, socket, role, "connecting", onEvent)
+  for (const endpoint of list) {
     // connect() returns at once: ZeroMQ connects (and reconnects) in the background.
     socket.connect(endpoint)
     service.log.info("connecting", `${role} connecting to ${endpoint}`, { socket: role, endpoint })

@@ -20,6 +20,7 @@ export type Action =
   | { kind: "parallel"; actions: Action[] }
   | { kind: "fault"; service: string; fault: Fault }
   | { kind: "heal"; service: string }
+  | { kind: "allow"; key: string }
 
 /** Which events a wait counts: since the variant started, since the last action on the system, or only new ones. */
 export type WaitOrigin = "start" | "action" | "now"
@@ -32,6 +33,8 @@ export interface Variant {
   env?: Env | ((startedAt: number) => Env)
   serviceEnv?: Record<string, Env>
   extraServices?: Record<string, { like: string; env?: Env }>
+  /** curve: the lab as `SECURITY=curve make up` starts it, with key pairs of the run's own. */
+  security?: "none" | "curve"
   timeline: Action[]
 }
 
@@ -67,8 +70,18 @@ type ScenarioInput<F extends Figures> = Omit<Scenario<F>, "variants"> & ({ varia
 /** A scenario with one run (`services`, `timeline`, ...) or several (`variants`). */
 export function scenario<F extends Figures>(input: ScenarioInput<F>): Scenario<F> {
   if ("variants" in input) return input
-  const { name, title, claim, note, figures, checks, artifacts, requires, services, env, serviceEnv, extraServices, timeline } = input
-  return { name, title, claim, note, figures, checks, artifacts, requires, variants: [{ name: "main", services, env, serviceEnv, extraServices, timeline }] }
+  const { name, title, claim, note, figures, checks, artifacts, requires, services, env, serviceEnv, extraServices, security, timeline } = input
+  return {
+    name,
+    title,
+    claim,
+    note,
+    figures,
+    checks,
+    artifacts,
+    requires,
+    variants: [{ name: "main", services, env, serviceEnv, extraServices, security, timeline }],
+  }
 }
 
 // --- actions ------------------------------------------------------------------
@@ -99,6 +112,8 @@ export const exec = (service: string, command: string[] | ((history: History) =>
 })
 /** A network fault in the service's namespace (harness/faults.ts): loss, blackhole, reset, bandwidth, and the netem kinds. */
 export const fault = (service: string, f: Fault): Action => ({ kind: "fault", service, fault: f })
+/** Puts a key pair's public key (make keys' names: stranger, ...) on the run's allow-list, without a restart. */
+export const allowKey = (key: string): Action => ({ kind: "allow", key })
 /** Removes the service's network faults. */
 export const heal = (service: string): Action => ({ kind: "heal", service })
 /** Records the service's current address on the project network in the history (event `address`). */

@@ -87,6 +87,8 @@ function describe(action: Action): string {
       return action.actions.map(describe).join(" + ")
     case "fault":
       return `fault ${describeFault(action.fault)} on ${action.service}`
+    case "allow":
+      return `put ${action.key}.pub on the allow-list`
     default:
       return `${action.kind} ${action.service}`
   }
@@ -140,6 +142,7 @@ function timeLeftMs(actions: Action[], startedAt: number): number {
 
 function target(action: Action): string {
   if (action.kind === "up") return action.services.join(",")
+  if (action.kind === "allow") return action.key
   if ("service" in action) return action.service
   return ""
 }
@@ -182,6 +185,8 @@ async function perform(project: ComposeProject, action: Action, variant: string,
       return project.fault(action.service, action.fault)
     case "heal":
       return project.heal(action.service)
+    case "allow":
+      return project.allowKey(action.key)
     case "scale":
       return void (await project.scale(action.service, action.replicas))
     case "up":
@@ -221,7 +226,13 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
   }
   const startedAt = Date.now()
   const environment = typeof variant.env === "function" ? variant.env(startedAt) : variant.env
-  const project = new ComposeProject(name, { environment, services: variant.serviceEnv, extraServices: variant.extraServices, echo })
+  const project = new ComposeProject(name, {
+    environment,
+    services: variant.serviceEnv,
+    extraServices: variant.extraServices,
+    security: variant.security,
+    echo,
+  })
   active.add(project)
   const note: Note = (event, fields) => {
     const t = Date.now()

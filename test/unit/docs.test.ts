@@ -74,10 +74,14 @@ describe("each pattern's README", () => {
     })
   }
 
-  it("lists every scenario of its group (network scenarios in docs/scenarios.md), and docs/scenarios.md lists them all", () => {
+  it("lists every scenario of its group (network scenarios in docs/scenarios.md, CURVE ones in docs/security.md), and docs/scenarios.md lists them all", () => {
     const index = read("docs/scenarios.md")
     for (const { name } of catalogue) {
-      const group = name.startsWith("network-") ? "docs/scenarios.md" : `services/${patterns.find(p => name.startsWith(`${p}-`))}/README.md`
+      const group = name.startsWith("network-")
+        ? "docs/scenarios.md"
+        : name.startsWith("curve-")
+          ? "docs/security.md"
+          : `services/${patterns.find(p => name.startsWith(`${p}-`))}/README.md`
       assert.ok(read(group).includes(`\`${name}\``), `${name} in ${group}`)
       assert.ok(index.includes(`\`${name}\``), `${name} in docs/scenarios.md`)
     }
@@ -185,6 +189,12 @@ describe("docs/logs.md", () => {
       "lab-action": true,
       "socket-options": true,
       "receive-error": true,
+      security: true,
+      "key-error": true,
+      "handshake-failed": true,
+      "auth:allowed": true,
+      "auth:denied": true,
+      "auth:allow-list": true,
     }
     for (const event of Object.keys(events)) assert.ok(text.includes(`\`${event}\``), event)
     assert.ok(text.includes("`socket.<type>`"))

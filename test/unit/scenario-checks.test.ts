@@ -629,6 +629,66 @@ function bookPushFirstJoiner({ noWaitingEven = false } = {}): History {
 
 // --- the cases -------------------------------------------------------------------
 
+// --- CURVE ------------------------------------------------------------------------
+
+const CLIENT_KEY = "cLiEnT00"
+const STRANGER_KEY = "sTrAnGe1"
+
+/** A CURVE run: the allowed client served throughout, an intruder refused `refusals` times. */
+function curveRun({ intruder = "curve-stranger", intruderKey = STRANGER_KEY, refusals = 4, leak = false, allowedLost = false } = {}): Story {
+  const s = new Story()
+  s.add("reqrep-server", "listening", { instance: "srv" })
+  s.add("reqrep-client", "security", { side: "connecting", key: CLIENT_KEY, instance: "cli" })
+  s.add(intruder, "security", { side: "connecting", key: intruderKey, instance: "str" })
+  for (let i = 0; i < refusals; i++) {
+    s.add("reqrep-server", "auth:denied", { key: intruderKey, address: "172.18.0.9", reason: "key not on the allow-list" })
+    s.add(intruder, "handshake-failed", { side: "connecting", cause: "denied" }).wait(1000)
+  }
+  s.requests({ client: "reqrep-client", servers: ["reqrep-server"], to: 40 })
+  if (allowedLost) s.send("reqrep-client", "requests", 41, "i1", { attempt: 0 })
+  if (leak) {
+    s.add("reqrep-server", "received", { producer: intruder, seq: 1 })
+    s.add(intruder, "received", { producer: "reqrep-server", inReplyTo: { producer: intruder, seq: 1 } })
+  }
+  return s
+}
+
+function curveUnknownClient(options: Parameters<typeof curveRun>[0] = {}): History {
+  return curveRun(options).history()
+}
+
+function curvePlainClient({ clientCause = "mechanism-mismatch", leak = false } = {}): History {
+  const s = curveRun({ intruder: "curve-plain", refusals: 0, leak })
+  for (let i = 0; i < 3; i++) {
+    s.add("curve-plain", "handshake-failed", { side: "connecting", cause: clientCause })
+    s.add("reqrep-server", "handshake-failed", { side: "bound", cause: "not-zmtp" }).wait(1000)
+  }
+  return s.history()
+}
+
+function curveWrongServerKey({ serverDownHandshakes = false, serverNames = true } = {}): History {
+  const wrong = new Story("wrong-key")
+  for (let i = 0; i < 6; i++) {
+    wrong.add("curve-impostor", "socket.connect").add("curve-impostor", "handshake-failed", { side: "connecting", cause: "closed-in-handshake" })
+    wrong.add("reqrep-server", "handshake-failed", { side: "bound", cause: serverNames ? "wrong-server-key" : "not-zmtp" }).wait(150)
+  }
+  const down = new Story("server-down")
+  for (let i = 0; i < 6; i++) down.add("reqrep-client", "socket.connect:retry").wait(150)
+  if (serverDownHandshakes) down.add("reqrep-client", "handshake-failed", { side: "connecting", cause: "closed-in-handshake" })
+  return merge(wrong, down)
+}
+
+function curveAllowLive({ restartServer = false, stillDenied = false, repliesAfter = 15 } = {}): History {
+  const s = curveRun({ refusals: 2 })
+  s.wait(200).action("allow", "stranger")
+  s.add("reqrep-server", "auth:allow-list", { keys: [CLIENT_KEY, STRANGER_KEY], problems: [] })
+  if (restartServer) s.add("reqrep-server", "listening", { instance: "srv2" })
+  s.add("reqrep-server", "auth:allowed", { key: STRANGER_KEY, address: "172.18.0.9", reason: "OK" }).wait(500)
+  s.requests({ client: "curve-stranger", servers: ["reqrep-server"], to: repliesAfter, incarnation: "str" })
+  if (stillDenied) s.add("reqrep-server", "auth:denied", { key: STRANGER_KEY, address: "172.18.0.9", reason: "key not on the allow-list" })
+  return s.history()
+}
+
 const cases: Record<string, Cases> = {
   "pubsub-reconnect": {
     pass: () => psReconnect(),
@@ -861,6 +921,36 @@ const cases: Record<string, Cases> = {
   "book-push-first-joiner": {
     pass: () => bookPushFirstJoiner(),
     fail: { "without waiting, the jobs spread evenly anyway": () => bookPushFirstJoiner({ noWaitingEven: true }) },
+  },
+  "curve-unknown-client": {
+    pass: () => curveUnknownClient(),
+    fail: {
+      "the stranger got through": () => curveUnknownClient({ leak: true }),
+      "refused without a word": () => without(curveUnknownClient(), is("reqrep-server", "auth:denied")),
+      "the allowed client lost a request": () => curveUnknownClient({ allowedLost: true }),
+    },
+  },
+  "curve-plain-client": {
+    pass: () => curvePlainClient(),
+    fail: {
+      "the plain client got a reply": () => curvePlainClient({ leak: true }),
+      "the mismatch not named": () => curvePlainClient({ clientCause: "closed-in-handshake" }),
+    },
+  },
+  "curve-wrong-server-key": {
+    pass: () => curveWrongServerKey(),
+    fail: {
+      "a down server looked like a failed handshake": () => curveWrongServerKey({ serverDownHandshakes: true }),
+      "the server did not name the key": () => curveWrongServerKey({ serverNames: false }),
+    },
+  },
+  "curve-allow-live": {
+    pass: () => curveAllowLive(),
+    fail: {
+      "the server restarted": () => curveAllowLive({ restartServer: true }),
+      "denied again after it got in": () => curveAllowLive({ stillDenied: true }),
+      "too few replies": () => curveAllowLive({ repliesAfter: 3 }),
+    },
   },
 }
 
