@@ -38,7 +38,7 @@ export async function openClientRequest(frames: Buffer[], inbox: Inbox, refuse: 
   if (client === undefined) return undefined
   const sender = describeIdentity(client)
   if (delimiter === undefined || delimiter.length !== 0) {
-    inbox.reject("request must be [empty delimiter, envelope] (send it from a REQ or DEALER socket)", { sender })
+    inbox.reject("frame-count", "request must be [empty delimiter, envelope] (send it from a REQ or DEALER socket)", { sender })
     await refuse(client, "bad-message", "expected [empty delimiter, envelope]")
     return undefined
   }
@@ -66,7 +66,7 @@ export async function returnReply(
   const [client, delimiter, ...reply] = frames
   const from = sender === undefined ? {} : { sender }
   if (client === undefined || delimiter === undefined || delimiter.length !== 0 || reply.length !== 1) {
-    inbox.reject("a reply must be [client identity, empty delimiter, envelope]", { ...from, frames: frames.length })
+    inbox.reject("frame-count", "a reply must be [client identity, empty delimiter, envelope]", { ...from, frames: frames.length })
     return false
   }
   const decoded = inbox.open(reply, { frames: 1, ...from })

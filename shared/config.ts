@@ -165,10 +165,12 @@ export const SETTINGS = {
   RECEIVE_HWM: integer(1000, { min: 0, max: 10_000_000 }),
   /** ZMQ_TCP_MAXRT: a connection whose sent data stays unacknowledged this long is dropped (0: the kernel's, ~15 min). */
   TCP_MAXRT_MS: integer(0, { min: 0, max: 3_600_000 }),
+  /** ZMQ_HANDSHAKE_IVL: a peer that has not completed its ZMTP handshake after this long is dropped (libzmq's own default: 30 s; 0: never). */
+  HANDSHAKE_IVL_MS: integer(5000, { min: 0, max: 600_000 }),
   /** ZMQ_IMMEDIATE: queue messages only to completed connections. */
   IMMEDIATE: boolean(false),
-  /** ZMQ_MAXMSGSIZE: a peer sending a larger message is disconnected by ZeroMQ itself (-1: no limit). */
-  SOCKET_MAX_MESSAGE_BYTES: integer(-1, { min: -1, max: 268_435_456 }),
+  /** ZMQ_MAXMSGSIZE: a peer sending a larger frame is disconnected by ZeroMQ itself (0: MAX_MESSAGE_BYTES + 64 KiB; -1: no limit). */
+  SOCKET_MAX_MESSAGE_BYTES: integer(0, { min: -1, max: 268_435_456 }),
   /** ZMQ_XPUB_NODROP: a publisher at a subscriber's high-water mark waits instead of dropping. */
   XPUB_NODROP: boolean(false),
   /** ZMQ_ROUTER_MANDATORY: a reply to a peer that is gone fails (and is counted) instead of vanishing. */
@@ -366,6 +368,7 @@ export const COMMON_SETTINGS = [
   "RECEIVE_HWM",
   "TCP_MAXRT_MS",
   "IMMEDIATE",
+  "HANDSHAKE_IVL_MS",
   "SOCKET_MAX_MESSAGE_BYTES",
   "XPUB_NODROP",
   "ROUTER_MANDATORY",

@@ -29,7 +29,28 @@ export interface Envelope<B = unknown> {
   inReplyTo?: MessageRef
 }
 
-export type Decoded = { ok: true; envelope: Envelope } | { ok: false; reason: string }
+/**
+ * What was wrong with a malformed message, as `bad-message` lines name it (the
+ * `kind`): counted per kind, so the fuzz test can tell each kind arrived.
+ */
+export type BadMessageKind =
+  | "frame-count" // too many or too few frames for this socket
+  | "empty-frame" // the envelope frame is empty
+  | "too-large" // above MAX_MESSAGE_BYTES
+  | "invalid-utf8"
+  | "not-json"
+  | "not-an-object" // JSON, but not an object
+  | "wrong-version"
+  | "missing-field"
+  | "wrong-type"
+  | "bad-seq" // a number, but not an integer from 1 to 2^53 - 1
+  | "bad-body" // a well-formed envelope whose body is not what this role takes
+  | "not-subscription" // upstream to a publisher, not a (un)subscription
+  | "not-zmtp" // a handshake that failed for want of ZMTP for this socket type
+  | "mechanism-mismatch" // a handshake offering a security mechanism this socket does not use
+  | "wrong-server-key" // a CURVE hello this server cannot open: the client trusts another server key
+
+export type Decoded = { ok: true; envelope: Envelope } | { ok: false; reason: string; kind: BadMessageKind }
 
 /** A new random id for this process start: a restarted producer is told apart by it. */
 export function newIncarnation(): string {
@@ -46,28 +67,49 @@ const isPositiveInteger = (value: unknown): value is number => Number.isSafeInte
 
 const isName = (value: unknown): value is string => typeof value === "string" && value.length > 0 && value.length <= 256
 
+const fail = (kind: BadMessageKind, reason: string): Decoded => ({ ok: false, kind, reason })
+
+/** Pure: a required field: missing, of the wrong type, or (for seq) a number out of range. */
+function fieldProblem(parsed: Record<string, unknown>, field: string, valid: (value: unknown) => boolean, what: string): Decoded | undefined {
+  if (!(field in parsed)) return fail("missing-field", `${field} is missing`)
+  const value = parsed[field]
+  if (valid(value)) return undefined
+  if (field === "seq" && typeof value === "number") return fail("bad-seq", `seq must be an integer from 1 to 2^53 - 1, not ${value}`)
+  return fail("wrong-type", `${field} must be ${what}`)
+}
+
 /** Pure: validates one frame against the envelope contract; never throws. */
 export function decodeEnvelope(frame: Buffer | undefined, maxBytes: number): Decoded {
-  if (frame === undefined) return { ok: false, reason: "missing envelope frame" }
-  if (frame.length > maxBytes) return { ok: false, reason: `envelope of ${frame.length} bytes exceeds the maximum of ${maxBytes}` }
+  if (frame === undefined) return fail("frame-count", "missing envelope frame")
+  if (frame.length === 0) return fail("empty-frame", "the envelope frame is empty")
+  if (frame.length > maxBytes) return fail("too-large", `envelope of ${frame.length} bytes exceeds the maximum of ${maxBytes}`)
+  let text: string
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(frame)
+  } catch {
+    return fail("invalid-utf8", "envelope is not UTF-8")
+  }
   let parsed: unknown
   try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(frame))
+    parsed = JSON.parse(text)
   } catch {
-    return { ok: false, reason: "envelope is not UTF-8 JSON" }
+    return fail("not-json", "envelope is not JSON")
   }
-  if (!isObject(parsed)) return { ok: false, reason: "envelope is not a JSON object" }
-  if (parsed.v !== ENVELOPE_VERSION) return { ok: false, reason: `unsupported envelope version ${JSON.stringify(parsed.v)} (expected 1)` }
-  if (!isName(parsed.producer)) return { ok: false, reason: "producer must be a non-empty string" }
-  if (!isName(parsed.incarnation)) return { ok: false, reason: "incarnation must be a non-empty string" }
-  if (!isPositiveInteger(parsed.seq)) return { ok: false, reason: "seq must be an integer >= 1" }
-  if (typeof parsed.sentAt !== "number" || !Number.isFinite(parsed.sentAt)) return { ok: false, reason: "sentAt must be a number (epoch ms)" }
-  if (!("body" in parsed)) return { ok: false, reason: "body is missing" }
-  if ("stream" in parsed && !isName(parsed.stream)) return { ok: false, reason: "stream, when present, must be a non-empty string" }
+  if (!isObject(parsed)) return fail("not-an-object", "envelope is not a JSON object")
+  if (!("v" in parsed)) return fail("missing-field", "v (the envelope version) is missing")
+  if (parsed.v !== ENVELOPE_VERSION) return fail("wrong-version", `unsupported envelope version ${JSON.stringify(parsed.v)} (expected 1)`)
+  const problem =
+    fieldProblem(parsed, "producer", isName, "a non-empty string") ??
+    fieldProblem(parsed, "incarnation", isName, "a non-empty string") ??
+    fieldProblem(parsed, "seq", isPositiveInteger, "an integer >= 1") ??
+    fieldProblem(parsed, "sentAt", value => typeof value === "number" && Number.isFinite(value), "a number (epoch ms)")
+  if (problem) return problem
+  if (!("body" in parsed)) return fail("missing-field", "body is missing")
+  if ("stream" in parsed && !isName(parsed.stream)) return fail("wrong-type", "stream, when present, must be a non-empty string")
   if ("inReplyTo" in parsed) {
     const ref = parsed.inReplyTo
     if (!isObject(ref) || !isName(ref.producer) || !isPositiveInteger(ref.seq)) {
-      return { ok: false, reason: "inReplyTo must be {producer: string, seq: integer >= 1}" }
+      return fail("wrong-type", "inReplyTo must be {producer: string, seq: integer >= 1}")
     }
   }
   return { ok: true, envelope: parsed as unknown as Envelope }

@@ -127,7 +127,7 @@ export class Publishing {
     return eachMessage(this.service, this.socket, ([frame, ...extra]) => {
       const kind = frame?.[0]
       if (frame === undefined || extra.length > 0 || (kind !== 0 && kind !== 1)) {
-        this.inbox.reject("upstream message is not a subscription", { frames: extra.length + (frame ? 1 : 0) })
+        this.inbox.reject("not-subscription", "upstream message is not a subscription", { frames: extra.length + (frame ? 1 : 0) })
         return
       }
       const topic = frame.subarray(1).toString("utf8")
@@ -185,7 +185,7 @@ export function takeWelcome(service: Service<unknown>, inbox: Inbox, topic: stri
   if (!joiner) return false
   if (joiner.subscriber !== service.name || joiner.instance !== service.instance) return true
   if (!isWelcome(envelope.body)) {
-    inbox.reject("a message on a join topic must be a welcome {kind, subscriber, instance, streams}", { producer: envelope.producer })
+    inbox.reject("bad-body", "a message on a join topic must be a welcome {kind, subscriber, instance, streams}", { producer: envelope.producer })
     return true
   }
   for (const s of envelope.body.streams) inbox.join({ producer: envelope.producer, incarnation: s.incarnation, stream: s.stream }, s.afterSeq)

@@ -6,7 +6,7 @@
 // `late-arrival`. A worker or a server takes a share of a stream, or answers
 // requests: it judges nothing (its Inbox has no views).
 import { formatRanges, StreamViews, type Observation, type StreamRef, type ViewOptions } from "./accounting.js"
-import { decodeEnvelope, type Decoded } from "./envelope.js"
+import { decodeEnvelope, type BadMessageKind, type Decoded } from "./envelope.js"
 import type { Fields } from "./logger.js"
 import type { Service } from "./service.js"
 
@@ -31,10 +31,10 @@ export class Inbox {
     this.views = viewOptions ? new StreamViews(viewOptions) : undefined
   }
 
-  /** Logs and counts one malformed message. */
-  reject(reason: string, fields: Fields = {}): void {
+  /** Logs and counts one malformed message, by kind. */
+  reject(kind: BadMessageKind, reason: string, fields: Fields = {}): void {
     this.badMessages += 1
-    this.service.log.warn("bad-message", `rejected a malformed message: ${reason}`, { reason, ...fields })
+    this.service.log.warn("bad-message", `rejected a malformed message (${kind}): ${reason}`, { kind, reason, ...fields })
   }
 
   /** Validates the frames; a rejection is logged and counted before it is returned. */
@@ -43,10 +43,10 @@ export class Inbox {
     const size = frames.reduce((sum, frame) => sum + frame.length, 0)
     const max = this.service.config.MAX_MESSAGE_BYTES
     let decoded: Decoded
-    if (frames.length !== shape.frames) decoded = { ok: false, reason: `expected ${shape.frames} frame(s), got ${frames.length}` }
-    else if (size > max) decoded = { ok: false, reason: `message of ${size} bytes exceeds MAX_MESSAGE_BYTES=${max}` }
+    if (frames.length !== shape.frames) decoded = { ok: false, kind: "frame-count", reason: `expected ${shape.frames} frame(s), got ${frames.length}` }
+    else if (size > max) decoded = { ok: false, kind: "too-large", reason: `message of ${size} bytes exceeds MAX_MESSAGE_BYTES=${max}` }
     else decoded = decodeEnvelope(frames[frames.length - 1], max)
-    if (!decoded.ok) this.reject(decoded.reason, { ...sender, frames: frames.length, bytes: size })
+    if (!decoded.ok) this.reject(decoded.kind, decoded.reason, { ...sender, frames: frames.length, bytes: size })
     return decoded
   }
 

@@ -7,7 +7,7 @@
 // check); the readers name events through `EventName`.
 import type { EventType } from "zeromq"
 import type { DeliveryPromise, Range } from "./accounting.js"
-import type { MessageRef } from "./envelope.js"
+import type { BadMessageKind, MessageRef } from "./envelope.js"
 
 /** Which message: the producer's name, its start (incarnation), the stream it numbers, the number. */
 interface Ref {
@@ -98,7 +98,7 @@ export type LogEvents = {
   "socket-options": { socket: string; options: Record<string, number | boolean> }
   connecting: Endpoint
   /** Input that is not what the socket expects: counted, answered where it can be, never fatal. */
-  "bad-message": { reason: unknown; sender?: string; frames?: number; bytes?: number; socket?: string; address?: string; error?: string }
+  "bad-message": { reason: unknown; kind: BadMessageKind; sender?: string; frames?: number; bytes?: number; socket?: string; address?: string; error?: string }
   "handler-error": { producer?: string; seq?: number }
   /** A receive ended with EAGAIN (not a closed socket): counted, and the loop receives again. */
   "receive-error": { error: string; count: number }

@@ -54,8 +54,10 @@ export async function logSocketEvents(socket: Socket, role: string, side: Side, 
       log[level](`socket.${event.type}`, `${role} ${event.type}${where}`, fields)
       const failure = handshakeFailure(event.type, fields.error ?? "", side)
       if (failure) log.warn("handshake-failed", `${role}${where}: ${failure.explanation}`, { ...fields, side, cause: failure.cause })
-      if (side === "bound" && failure?.cause === "not-zmtp" && HANDSHAKE_FAILURES.has(event.type)) {
-        log.warn("bad-message", `${role}: handshake failed with a peer that does not speak ZMTP for this socket type`, { ...fields, reason: fields.error })
+      // A peer refused by the allow-list is logged as auth:denied; any other failed handshake on a bound socket is bad input.
+      if (side === "bound" && failure && failure.cause !== "client-denied" && HANDSHAKE_FAILURES.has(event.type)) {
+        const kind = failure.cause === "mechanism-mismatch" || failure.cause === "wrong-server-key" ? failure.cause : "not-zmtp"
+        log.warn("bad-message", `${role}: handshake failed: ${failure.explanation}`, { ...fields, kind, reason: fields.error })
       }
       onEvent?.(event)
     }

@@ -8,6 +8,17 @@ import type { CommonConfig, Service } from "./service.js"
 
 type Direction = "send" | "receive" | "both"
 
+/**
+ * ZMQ_MAXMSGSIZE on every socket: a peer that sends a frame far above what the
+ * lab takes is cut off by ZeroMQ before the frame is buffered whole (a 2 GB
+ * frame would otherwise be read into memory first). The room above
+ * MAX_MESSAGE_BYTES leaves the lab's own check (counted, answered) the frames
+ * just above it.
+ */
+export function socketMaxMessageBytes(config: Pick<CommonConfig, "SOCKET_MAX_MESSAGE_BYTES" | "MAX_MESSAGE_BYTES">): number {
+  return config.SOCKET_MAX_MESSAGE_BYTES === 0 ? config.MAX_MESSAGE_BYTES + 65_536 : config.SOCKET_MAX_MESSAGE_BYTES
+}
+
 export function socketOptions(config: CommonConfig, direction: Direction) {
   // zeromq.js sockets are sealed: a send-only socket has no receive options.
   const send = direction !== "receive" ? { sendHighWaterMark: config.SEND_HWM } : {}
@@ -32,7 +43,10 @@ export function socketOptions(config: CommonConfig, direction: Direction) {
     // A half-open link (no RST) is found by TCP only when data waits to be acknowledged.
     tcpMaxRetransmitTimeout: config.TCP_MAXRT_MS,
     immediate: config.IMMEDIATE,
-    maxMessageSize: config.SOCKET_MAX_MESSAGE_BYTES,
+    // A peer that opens a connection and never finishes its greeting (bytes
+    // that are not ZMTP, a stalled client) holds it for this long, not 30 s.
+    handshakeInterval: config.HANDSHAKE_IVL_MS,
+    maxMessageSize: socketMaxMessageBytes(config),
   }
 }
 
@@ -63,6 +77,7 @@ const LOGGED_OPTIONS = [
   "heartbeatTimeout",
   "tcpMaxRetransmitTimeout",
   "immediate",
+  "handshakeInterval",
   "maxMessageSize",
   "noDrop",
   "mandatory",

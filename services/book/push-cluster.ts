@@ -87,7 +87,7 @@ if (cluster.isPrimary) {
           { jobs: done, perWorker },
         )
     } else {
-      inbox.reject('body must be {"type":"ready"|"result","pid":number}', { producer: decoded.envelope.producer })
+      inbox.reject("bad-body", 'body must be {"type":"ready"|"result","pid":number}', { producer: decoded.envelope.producer })
     }
   })
 

@@ -27,7 +27,7 @@ await eachMessage(service, subscriber, frames => {
   if (takeWelcome(service, inbox, topic, envelope)) return
   const { file, timestamp } = envelope.body as { file?: unknown; timestamp?: unknown }
   if (typeof file !== "string" || typeof timestamp !== "number")
-    return inbox.reject('body must be {"type":"changed","file":string,"timestamp":number}', { producer: envelope.producer, seq: envelope.seq })
+    return inbox.reject("bad-body", 'body must be {"type":"changed","file":string,"timestamp":number}', { producer: envelope.producer, seq: envelope.seq })
   const ref = { producer: envelope.producer, incarnation: envelope.incarnation, stream: envelope.stream ?? topic }
   inbox.track(ref, envelope.seq)
   // Always printed: this line is the program's whole output.

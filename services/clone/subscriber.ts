@@ -98,7 +98,7 @@ async function snapshotLoop(): Promise<void> {
       const decoded = inbox.open(await socket.receive(), { frames: 1 })
       const body = decoded.ok ? (decoded.envelope.body as Partial<Snapshot> & { kind?: string; epoch?: string }) : undefined
       if (!body || body.kind !== "snapshot" || !Number.isSafeInteger(body.version) || typeof body.entries !== "object" || body.entries === null) {
-        if (decoded.ok) inbox.reject('a snapshot reply must be {kind: "snapshot", version, entries}')
+        if (decoded.ok) inbox.reject("bad-body", 'a snapshot reply must be {kind: "snapshot", version, entries}')
         wanted = true
       } else {
         counts.snapshots += 1
@@ -164,7 +164,7 @@ await eachMessage(service, subscriber, ([topic, ...rest]) => {
     !Number.isSafeInteger(body.version) ||
     typeof body.epoch !== "string"
   ) {
-    return inbox.reject('an update must be {kind: "update", key, value, version, epoch} or {kind: "heartbeat", version}', {
+    return inbox.reject("bad-body", 'an update must be {kind: "update", key, value, version, epoch} or {kind: "heartbeat", version}', {
       producer: decoded.envelope.producer,
     })
   }

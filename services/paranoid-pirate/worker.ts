@@ -92,7 +92,9 @@ function session(): Promise<void> {
       if (signalOf(frames) === "heartbeat") return
       const [client, delimiter, ...request] = frames
       if (client === undefined || delimiter === undefined || delimiter.length !== 0) {
-        return inbox.reject("a message from the queue must be HEARTBEAT or [client identity, empty delimiter, envelope]", { frames: frames.length })
+        return inbox.reject("frame-count", "a message from the queue must be HEARTBEAT or [client identity, empty delimiter, envelope]", {
+          frames: frames.length,
+        })
       }
       working = working
         .then(async () => {

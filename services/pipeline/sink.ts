@@ -27,7 +27,10 @@ await eachMessage(service, sink, frames => {
   if (!decoded.ok) return
   const result = decoded.envelope
   if (!isResultBody(result.body))
-    return inbox.reject("result body must be {taskId, task: {producer, incarnation, stream, seq, sentAt}}", { producer: result.producer, seq: result.seq })
+    return inbox.reject("bad-body", "result body must be {taskId, task: {producer, incarnation, stream, seq, sentAt}}", {
+      producer: result.producer,
+      seq: result.seq,
+    })
   const { task } = result.body
   const { sentAt, ...ref } = task
   inbox.track(ref, ref.seq, sentAt)

@@ -51,6 +51,8 @@ if (config.PIPELINE_WAIT_FOR_WORKERS > 0) {
     })
     if (workers.size >= config.PIPELINE_WAIT_FOR_WORKERS) break
   }
+  // Done with it: left open and unread, it would take whatever a peer sends until its high-water mark.
+  ready.close()
 }
 if (config.PIPELINE_START_DELAY_MS > 0) await service.pause(config.PIPELINE_START_DELAY_MS)
 

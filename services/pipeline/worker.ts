@@ -43,7 +43,7 @@ await eachMessage(service, tasks, async frames => {
   const decoded = inbox.open(frames, { frames: 1 })
   if (!decoded.ok) return
   if (!isTaskBody(decoded.envelope.body))
-    return inbox.reject("task body must be {taskId: integer >= 1, workMs: number >= 0, epoch?: string}", {
+    return inbox.reject("bad-body", "task body must be {taskId: integer >= 1, workMs: number >= 0, epoch?: string}", {
       producer: decoded.envelope.producer,
       seq: decoded.envelope.seq,
     })

@@ -39,7 +39,7 @@ await eachMessage(service, subscriber, async frames => {
   const topic = frames[0]!.toString("utf8")
   if (takeWelcome(service, inbox, topic, envelope)) return
   const partial = cutShort(envelope.body)
-  if (partial) return inbox.reject(partial, { producer: envelope.producer, seq: envelope.seq })
+  if (partial) return inbox.reject("bad-body", partial, { producer: envelope.producer, seq: envelope.seq })
   const ref = { producer: envelope.producer, incarnation: envelope.incarnation, stream: envelope.stream ?? topic }
   inbox.track(ref, envelope.seq)
   const payloadBytes = (envelope.body as { bytes?: number } | null)?.bytes ?? 0

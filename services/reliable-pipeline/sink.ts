@@ -38,7 +38,7 @@ await eachMessage(service, results, async frames => {
   if (!decoded.ok) return
   const result = decoded.envelope
   if (!isResultBody(result.body))
-    return inbox.reject("result body must be {taskId, task: {producer, incarnation, stream, seq, sentAt}}", { producer: result.producer })
+    return inbox.reject("bad-body", "result body must be {taskId, task: {producer, incarnation, stream, seq, sentAt}}", { producer: result.producer })
   const { sentAt, ...ref } = result.body.task
   const key = `${ref.incarnation}/${ref.seq}`
   const where = { ...ref, taskId: ref.seq, worker: result.producer }

@@ -73,7 +73,7 @@ void eachMessage(service, acks, frames => {
   if (!decoded.ok) return
   const ids = (decoded.envelope.body as { acks?: unknown }).acks
   if (!Array.isArray(ids) || !ids.every(Number.isSafeInteger))
-    return inbox.reject("an ack body must be {acks: [task ids]}", { producer: decoded.envelope.producer })
+    return inbox.reject("bad-body", "an ack body must be {acks: [task ids]}", { producer: decoded.envelope.producer })
   for (const taskId of ids as number[]) {
     if (!ledger.ack(taskId)) continue
     journal.append({ acked: taskId })

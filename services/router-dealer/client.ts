@@ -50,7 +50,7 @@ service.onStop(() => {
 // Replies: [empty delimiter, envelope], the way a REP worker's reply comes back
 // through the broker.
 void eachMessage(service, client, ([delimiter, ...rest]) => {
-  if (delimiter === undefined || delimiter.length !== 0) return inbox.reject("reply must start with an empty delimiter frame")
+  if (delimiter === undefined || delimiter.length !== 0) return inbox.reject("frame-count", "reply must start with an empty delimiter frame")
   const decoded = inbox.open(rest, { frames: 1 })
   if (!decoded.ok) return
   const reply = decoded.envelope
