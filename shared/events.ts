@@ -37,6 +37,9 @@ export const LOSS_EVENTS: ReadonlySet<string> = eventSet(
   "late-reply",
   "unexpected-reply",
   "watch-error",
+  "auth:denied",
+  "handshake-failed",
+  "key-error",
 )
 
 /** A fault or a change in the lab's life: shown in yellow. */
