@@ -5,8 +5,8 @@ SHELL := bash
 # SECURITY=curve (or SECURITY=curve in .env): every TCP socket speaks CURVE,
 # with docker-compose.curve.yml over the base file (docs/security.md).
 SECURITY ?= $(or $(shell sed -n 's/^SECURITY=//p' .env 2>/dev/null | tail -n 1),none)
-CURVE_FILES := $(if $(filter curve,$(SECURITY)),--file docker-compose.yml --file docker-compose.curve.yml)
-COMPOSE := docker compose $(CURVE_FILES)
+CURVE_FILES := $(if $(filter curve,$(SECURITY)), --file docker-compose.yml --file docker-compose.curve.yml)
+COMPOSE := docker compose$(CURVE_FILES)
 # Every profile ("*": they are named only in docker-compose.yml), so `down`,
 # `ps` and `logs` also see the late subscriber and the book's programs when they run.
 COMPOSE_ALL := $(COMPOSE) --profile "*"
