@@ -12,8 +12,13 @@ const WORKERS = ["router-dealer-worker-1", "router-dealer-worker-2"]
 const variant = (name: string, mandatory: boolean): Variant => ({
   name,
   services: ["router-dealer-broker", ...WORKERS, CLIENT],
-  // Long work and a burst: the kill finds requests in the workers' hands.
-  env: { ROUTER_DEALER_WORK_MS_MIN: "600", ROUTER_DEALER_WORK_MS_MAX: "900", ROUTER_DEALER_BURST: "3", ROUTER_DEALER_RATE: "2" },
+  // Long work and pairs of requests: the kill finds requests in the workers'
+  // hands. About as many requests a second (2) as the two workers handle
+  // (2 to 3), so the queue behind them stays short: each reply for the gone
+  // client may hold the next for ROUTER_SEND_TIMEOUT_MS, and all of them must
+  // be tried within the span below (a run with 3 a second found 14 replies
+  // queued, 7 s of tries, one past the span).
+  env: { ROUTER_DEALER_WORK_MS_MIN: "600", ROUTER_DEALER_WORK_MS_MAX: "900", ROUTER_DEALER_BURST: "2", ROUTER_DEALER_RATE: "1" },
   serviceEnv: { "router-dealer-broker": { ROUTER_MANDATORY: String(mandatory) } },
   timeline: [
     waitFor(CLIENT, "received", { count: 4 }),
