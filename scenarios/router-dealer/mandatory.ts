@@ -3,7 +3,8 @@
 // ROUTER_MANDATORY (the lab's default, with a send timeout) each such send
 // fails and the broker counts and logs it (`unroutable`); without it the
 // ROUTER drops them without a word.
-import { actionTime, count, events } from "../runner/checkers.js"
+import { count, events } from "../runner/checkers.js"
+import type { HistoryEvent } from "../runner/history.js"
 import { atLeast, equals, kill, reported, same, scenario, sleep, waitFor, type Variant } from "../runner/dsl.js"
 
 const CLIENT = "router-dealer-client"
@@ -29,15 +30,19 @@ const variant = (name: string, mandatory: boolean): Variant => ({
   ],
 })
 
+const toClient = (e: HistoryEvent) => (e.inReplyTo as { producer?: string } | undefined)?.producer === CLIENT
+const replySeq = (e: HistoryEvent) => (e.inReplyTo as { seq?: number } | undefined)?.seq
+
 function figuresOf(history: Parameters<typeof events>[0], name: string) {
   const h = history.filter(e => e.variant === name)
-  const killedAt = actionTime(h, "kill", CLIENT) ?? Number.POSITIVE_INFINITY
+  // The replies the client never got: sent by a worker, never received. (Not
+  // "sent after the kill": a reply a worker sent just before it may reach the
+  // broker only after, and is as undeliverable.)
+  const received = new Set(events(h, CLIENT, "received").map(replySeq))
+  const undelivered = WORKERS.flatMap(w => events(h, w, "sent", e => toClient(e) && !received.has(replySeq(e)))).map(replySeq)
   return {
-    repliesForTheGoneClient: WORKERS.reduce(
-      (sum, w) => sum + count(h, w, "sent", e => e.t > killedAt && (e.inReplyTo as { producer?: string } | undefined)?.producer === CLIENT),
-      0,
-    ),
-    unroutableLogged: count(h, "router-dealer-broker", "unroutable", e => e.t > killedAt),
+    repliesForTheGoneClient: undelivered.length,
+    unroutableLogged: count(h, "router-dealer-broker", "unroutable", toClient),
   }
 }
 

@@ -284,7 +284,8 @@ function rdMandatoryVariant(variant: string, { unroutable }: { unroutable: numbe
   s.requests({ client: "router-dealer-client", servers: ["router-dealer-worker-1", "router-dealer-worker-2"], to: 4 })
   s.action("kill", "router-dealer-client").wait(500)
   for (const seq of [5, 6]) s.add("router-dealer-worker-1", "sent", { seq, inReplyTo: { producer: "router-dealer-client", seq } }).wait(10)
-  for (let i = 0; i < unroutable; i++) s.add("router-dealer-broker", "unroutable", { client: "00aa" })
+  for (let i = 0; i < unroutable; i++)
+    s.add("router-dealer-broker", "unroutable", { client: "00aa", inReplyTo: { producer: "router-dealer-client", seq: 5 + i } })
   return s
 }
 
