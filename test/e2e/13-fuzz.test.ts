@@ -15,6 +15,7 @@ import { join } from "node:path"
 import { after, it } from "node:test"
 import { ComposeProject, docker, root } from "../../harness/compose.js"
 import { is, type LogRecord } from "../../harness/logs.js"
+import { idsOf } from "../../scenarios/runner/checkers.js"
 import { decodeEnvelope } from "../../shared/envelope.js"
 import type { EventName } from "../../shared/log-events.js"
 import { connectionBurst, expectedKind, FuzzPeer, greetingBurst, malformedKinds, notZmtp, TARGETS, type Dealt, type Target } from "../support/fuzz.js"
@@ -217,8 +218,7 @@ it("every bound socket takes every kind of hostile input, counts it, and goes on
   const of = (producer: string) => new Set(dealt.filter(d => d.producer === producer).map(d => d.seq))
   const dealtTasks = of("pipeline-ventilator")
   const dealtRequests = of("router-dealer-client")
-  const ids = (ranges: unknown) =>
-    (ranges as Array<{ from: number; to: number }>).flatMap(({ from, to }) => Array.from({ length: to - from + 1 }, (_, i) => from + i))
+  const ids = (ranges: unknown) => idsOf(ranges as Array<{ from: number; to: number }>)
   const net = (declared: number[], undone: number[]) => new Set(declared.filter(id => !undone.includes(id)))
   const tasksLost = () =>
     net(
