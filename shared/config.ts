@@ -207,6 +207,14 @@ export const SETTINGS = {
   /** RADIO/DISH over UDP (zeromq's draft sockets): the dish binds, the radio sends to it. */
   PUBSUB_UDP_BIND: endpoint("udp://*:5600"),
   PUBSUB_UDP_CONNECT: endpoint("udp://pubsub-dish:5600"),
+  /**
+   * A guard owns PUBSUB_UDP_BIND's port and passes on to the dish (bound to
+   * PUBSUB_UDP_INNER_BIND) only datagrams libzmq can take: one datagram whose
+   * first byte is 0x80 or more aborts a DISH (shared/udp-guard.ts). Off: the
+   * dish binds PUBSUB_UDP_BIND itself, as a plain ZeroMQ program does.
+   */
+  PUBSUB_UDP_GUARD: boolean(true),
+  PUBSUB_UDP_INNER_BIND: endpoint("udp://127.0.0.1:5601"),
   /** Time spent on each message: more than the publisher's interval makes a slow subscriber. */
   PUBSUB_PROCESS_MS: integer(0, { min: 0, max: 600_000 }),
   /**

@@ -208,13 +208,13 @@ const RECEIVE_RETRY_MS = 10
  * sending garbage), which would otherwise end the loop and the process. It is
  * counted, logged (the first, then every 100th) and the loop receives again.
  */
-export async function eachMessage(service: Service<unknown>, socket: Socket & AsyncIterable<Buffer[]>, handle: (frames: Buffer[]) => unknown): Promise<void> {
+export async function eachMessage<M = Buffer[]>(service: Service<unknown>, socket: Socket & AsyncIterable<M>, handle: (message: M) => unknown): Promise<void> {
   let failed = 0
   for (;;) {
     try {
-      for await (const frames of socket) {
+      for await (const message of socket) {
         try {
-          await handle(frames)
+          await handle(message)
         } catch (error) {
           if (service.stopping || socket.closed) return
           service.log.error("handler-error", `failed to handle a message: ${error instanceof Error ? error.message : String(error)}`)

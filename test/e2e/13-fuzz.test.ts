@@ -1,5 +1,5 @@
 // End to end: hostile input on every bound socket of every pattern (basic,
-// reliable, the book's), from this host. Per socket: ten kinds of malformed
+// reliable, the book's, and the DISH of RADIO/DISH over UDP), from this host. Per socket: ten kinds of malformed
 // message, a frame above its MAXMSGSIZE, bytes that are not ZMTP, 300 ZMTP
 // greetings with random bodies at once, 500 bare connections at once. Each
 // malformed message is one `bad-message` line of the kind it is; no service
@@ -18,7 +18,23 @@ import { is, type LogRecord } from "../../harness/logs.js"
 import { idsOf } from "../../scenarios/runner/checkers.js"
 import { decodeEnvelope } from "../../shared/envelope.js"
 import type { EventName } from "../../shared/log-events.js"
-import { connectionBurst, expectedKind, FuzzPeer, greetingBurst, malformedKinds, notZmtp, TARGETS, type Dealt, type Target } from "../support/fuzz.js"
+import {
+  connectionBurst,
+  datagram,
+  DISH,
+  expectedKind,
+  FuzzPeer,
+  greetingBurst,
+  malformedKinds,
+  MAX_DATAGRAM_BYTES,
+  notZmtp,
+  reachesDish,
+  seededBytes,
+  sendDatagrams,
+  TARGETS,
+  type Dealt,
+  type Target,
+} from "../support/fuzz.js"
 
 const MAX_MESSAGE_BYTES = 65_536
 /** Above the sockets' MAXMSGSIZE (MAX_MESSAGE_BYTES + 64 KiB by default). */
@@ -27,6 +43,7 @@ const GREETINGS = 300
 const CONNECTIONS = 500
 
 const SERVICES = [
+  ...["pubsub-dish", "pubsub-radio"],
   ...["pubsub-publisher", "pubsub-subscriber", "pipeline-ventilator", "pipeline-worker-1", "pipeline-worker-2", "pipeline-sink"],
   ...["reqrep-server", "reqrep-client", "router-dealer-broker", "router-dealer-worker-1", "router-dealer-worker-2", "router-dealer-client"],
   ...["lazy-pirate-server", "lazy-pirate-client", "paranoid-pirate-queue", "paranoid-pirate-worker-1", "paranoid-pirate-worker-2", "paranoid-pirate-client"],
@@ -43,6 +60,7 @@ const SERVICES = [
 
 /** What shows each pattern flowing: a consumer's line. */
 const FLOWS: Array<[string, EventName]> = [
+  ["pubsub-dish", "received"],
   ["pubsub-subscriber", "received"],
   ["pipeline-sink", "delivered"],
   ["reqrep-client", "received"],
@@ -66,9 +84,9 @@ const rows: string[][] = []
 const dealt: Dealt[] = []
 
 const since = (mark: number, where: (r: LogRecord) => boolean) => lab.logs.records.slice(mark).filter(where)
-const bad = (target: Target) => (r: LogRecord) => r.service === target.service && r.event === "bad-message"
+const bad = (target: { service: string }) => (r: LogRecord) => r.service === target.service && r.event === "bad-message"
 /** A message the application rejected (a failed handshake's line names its socket; a message's does not). */
-const rejected = (target: Target) => (r: LogRecord) => bad(target)(r) && r.socket === undefined
+const rejected = (target: { service: string }) => (r: LogRecord) => bad(target)(r) && r.socket === undefined
 const waitCount = (what: string, mark: number, where: (r: LogRecord) => boolean, count: number, timeoutMs = 10_000) =>
   lab.logs.waitFor(what, () => since(mark, where).length >= count, timeoutMs)
 
@@ -165,6 +183,87 @@ async function fuzz(target: Target): Promise<string[]> {
   return cells
 }
 
+/**
+ * The DISH, on UDP: no connection, no handshake, so no peer to be cut off;
+ * each datagram stands alone, and reaches the guard in front of the DISH
+ * first (shared/udp-guard.ts). The same columns, read for datagrams: each
+ * malformed message as a datagram in its group; the largest datagram there is;
+ * an HTTP request; random bodies in its group; random bytes (one in two
+ * starts with a byte that, without the guard, aborts the DISH). They go 50 at
+ * a time, each lot followed by a marker in its group (not JSON), so that the
+ * kernel's receive buffer is never what drops them and the marker's line
+ * closes the count: every lot's `bad-message` lines are those predicted.
+ */
+async function fuzzDish(): Promise<string[]> {
+  const host = await lab.ip(DISH.service)
+  const label = `${DISH.service}:${DISH.port}`
+  const inGroup = (body: Buffer) => datagram(DISH.group, body)
+  // Not JSON, and shorter than any other body sent here (random ones have 20 bytes or more).
+  const marker = inGroup(Buffer.from("[marker]!!"))
+  const isMarker = (r: LogRecord) => rejected(DISH)(r) && r.kind === "not-json" && r.bytes === 10 && r.from === undefined
+  /** Sends the datagrams 50 at a time; returns how many `bad-message` lines they made (the markers' not counted). */
+  const send = async (what: string, datagrams: Buffer[]) => {
+    let counted = 0
+    for (let from = 0; from < datagrams.length; from += 50) {
+      const mark = lab.logs.mark
+      const lot = datagrams.slice(from, from + 50)
+      await sendDatagrams(host, DISH.port, [...lot, marker])
+      const markerLine = await lab.logs.waitFor(`${label}: the marker after ${what}`, isMarker, 10_000, {
+        after: mark,
+      })
+      counted += lab.logs.records.slice(mark, lab.logs.records.indexOf(markerLine)).filter(rejected(DISH)).length
+    }
+    return counted
+  }
+  const one = async (what: string, bytes: Buffer) => {
+    const mark = lab.logs.mark
+    assert.equal(await send(what, [bytes]), 1, `${label}: one bad-message for ${what}`)
+    return lab.logs.records.slice(mark).find(rejected(DISH))!
+  }
+  const cells: string[] = []
+
+  for (const { kind, frames, expect } of kinds) {
+    if (frames.length > 1) {
+      cells.push("one frame per datagram")
+      continue
+    }
+    const bytes = inGroup(frames[0]!)
+    if (bytes.length > MAX_DATAGRAM_BYTES) {
+      cells.push("larger than a datagram")
+      continue
+    }
+    const line = await one(kind, bytes)
+    assert.equal(line.kind, expect, `${label}, ${kind}: ${String(line.message)}`)
+    cells.push(String(line.kind))
+  }
+
+  // The largest datagram: more than libzmq reads of one (it would cut it off mid-JSON).
+  const largest = await one("the largest datagram", inGroup(Buffer.alloc(MAX_DATAGRAM_BYTES - DISH.group.length - 1, 0x78)))
+  assert.equal(largest.kind, "too-large", `${label}: ${String(largest.message)}`)
+  cells.push(`${String(largest.kind)}, at the guard`)
+
+  // An HTTP request: "G" read as a group length of 71, in 34 bytes.
+  const http = await one("an HTTP request", Buffer.from("GET / HTTP/1.1\r\nHost: zmq-lab\r\n\r\n"))
+  assert.equal(http.kind, "not-zmtp", `${label}: ${String(http.message)}`)
+  cells.push(`${String(http.kind)}, at the guard`)
+
+  // Random bodies in its group (seeded, as the greetings): every one read by the dish, and counted.
+  const random = seededBytes(2)
+  const bodies = Array.from({ length: GREETINGS }, () => inGroup(random(20 + random(1)[0]!)))
+  assert.equal(await send("random bodies", bodies), GREETINGS, `${label}: one bad-message per random body`)
+  cells.push(`${GREETINGS} random bodies in its group, counted`)
+
+  // Random bytes: what the guard must turn away (a group length of 0x80 or
+  // more, or one that overruns the datagram) is counted; the rest name a
+  // group the DISH did not join, and it drops them, as a SUB drops a topic.
+  const bytes = Array.from({ length: CONNECTIONS }, () => random(20 + random(1)[0]!))
+  const turnedAway = bytes.filter(d => d[0]! >= 0x80 || d.length - 1 < d[0]!).length
+  assert.ok(!bytes.some(d => reachesDish(d, DISH.group)), `${label}: none of the random datagrams names its group`)
+  assert.equal(await send("random datagrams", bytes), turnedAway, `${label}: the random datagrams the guard turned away, counted`)
+  cells.push(`${CONNECTIONS} random datagrams: ${turnedAway} counted at the guard, ${CONNECTIONS - turnedAway} not its group`)
+  return cells
+}
+
 /** The lab's message in what a socket dealt to a hostile ZeroMQ peer. */
 function dealtTo(message: Buffer[]): Dealt[] {
   const decoded = decodeEnvelope(message[message.length - 1], MAX_MESSAGE_BYTES)
@@ -188,6 +287,7 @@ it("every bound socket takes every kind of hostile input, counts it, and goes on
   const firstTask = lastSentBefore("pipeline-ventilator") + 1
   const firstRequest = lastSentBefore("router-dealer-client") + 1
   for (const target of TARGETS) rows.push([`${target.service} ${target.type} :${target.port}`, ...(await fuzz(target))])
+  rows.push([`${DISH.service} DISH :${DISH.port} (UDP)`, ...(await fuzzDish())])
 
   // Nothing exited, restarted, crashed or outgrew its limit.
   const states = await lab.states()

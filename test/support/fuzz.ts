@@ -3,6 +3,7 @@
 // MAXMSGSIZE, bytes that are not ZMTP, a burst of greetings with random bodies,
 // a burst of bare connections. The kinds and what each socket should make of
 // them are pure data; the senders speak to a socket as its usual peer would.
+import { createSocket } from "node:dgram"
 import { once } from "node:events"
 import { connect } from "node:net"
 import { Dealer, Push, Request, XSubscriber } from "zeromq"
@@ -31,8 +32,8 @@ export interface Target {
  * Every bound TCP socket of the lab as it runs (`make up`, `make reliable`,
  * `make book`). Not here: the pipeline ventilator's ready socket (bound only
  * while it waits for workers, with PIPELINE_WAIT_FOR_WORKERS), the naive
- * Clone publisher (the same program as clone-publisher), RADIO/DISH (UDP: no
- * connection to flood).
+ * Clone publisher (the same program as clone-publisher), RADIO/DISH's DISH
+ * (UDP: no connection, no handshake; see DISH below).
  */
 export const TARGETS: Target[] = [
   { service: "pubsub-publisher", port: 5556, socket: "pub", type: "XPUB", reading: "xpub" },
@@ -249,4 +250,35 @@ export async function connectionBurst(host: string, port: number, count: number)
   const accepted = sockets.filter(s => s !== undefined).length
   for (const socket of sockets) socket?.destroy()
   return accepted
+}
+
+/**
+ * The DISH of RADIO/DISH, bound on UDP (behind its guard). A datagram is one
+ * message: a length byte, the group, the body (ZMTP over UDP); the DISH passes
+ * on only the groups it joined.
+ */
+export const DISH = { service: "pubsub-dish", port: 5600, socket: "dish", group: "ticks" } as const
+/** The most a UDP datagram carries over IPv4. */
+export const MAX_DATAGRAM_BYTES = 65_507
+
+/** Pure: a datagram as a RADIO sends it, for `group`. */
+export function datagram(group: string, body: Buffer): Buffer {
+  const name = Buffer.from(group)
+  return Buffer.concat([Buffer.from([name.length]), name, body])
+}
+
+/** Pure: would libzmq pass this datagram on to a DISH that joined `group`? */
+export function reachesDish(bytes: Buffer, group: string): boolean {
+  const length = bytes[0]
+  return length !== undefined && bytes.length - 1 >= length && bytes.subarray(1, 1 + length).equals(Buffer.from(group))
+}
+
+/** Sends each datagram from one UDP socket, in order. */
+export async function sendDatagrams(host: string, port: number, datagrams: Buffer[]): Promise<void> {
+  const socket = createSocket("udp4")
+  try {
+    for (const bytes of datagrams) await new Promise<void>((resolve, reject) => socket.send(bytes, port, host, error => (error ? reject(error) : resolve())))
+  } finally {
+    socket.close()
+  }
 }
