@@ -25,6 +25,7 @@ import {
   expectedKind,
   FuzzPeer,
   greetingBurst,
+  heldConnections,
   malformedKinds,
   MAX_DATAGRAM_BYTES,
   notZmtp,
@@ -166,19 +167,19 @@ async function fuzz(target: Target): Promise<string[]> {
   // handshake to fail, and is held like the HTTP peer until closed. Every
   // connection's end shows as a disconnect: the sign that all were seen.
   mark = lab.logs.mark
-  const disconnects = (r: LogRecord) => r.service === target.service && r.event === "socket.disconnect" && r.socket === target.socket
   const greetings = await greetingBurst(host, target.port, GREETINGS, 2000 + 500)
   dealt.push(...greetings.dealt)
-  await waitCount(`${label}: every greeting's connection gone`, mark, disconnects, GREETINGS, 20_000)
-  const handshakes = since(mark, r => bad(target)(r) && r.socket === target.socket).length
-  assert.ok(handshakes >= greetings.hungUp, `${label}: every greeting hung up on counted (${handshakes} of ${greetings.hungUp})`)
+  await allLetGo(target, greetings.from)
+  const handshakes = (r: LogRecord) => bad(target)(r) && r.socket === target.socket
+  await waitCount(`${label}: every greeting hung up on counted`, mark, handshakes, greetings.hungUp)
   cells.push(`${greetings.hungUp} hung up, counted; ${GREETINGS - greetings.hungUp} held until closed`)
 
   // Bare connections, all at once, then closed: each accepted and let go.
-  mark = lab.logs.mark
-  const accepted = await connectionBurst(host, target.port, CONNECTIONS)
-  assert.equal(accepted, CONNECTIONS, `${label}: every connection accepted`)
-  await waitCount(`${label}: every bare connection gone`, mark, disconnects, CONNECTIONS, 20_000)
+  // Let go as the kernel sees it: this many connections at once make more
+  // monitor events than libzmq's monitor queue holds, and it drops the rest.
+  const burst = await connectionBurst(host, target.port, CONNECTIONS)
+  assert.equal(burst.accepted, CONNECTIONS, `${label}: every connection accepted`)
+  await allLetGo(target, burst.from)
   cells.push("all accepted, closed")
   return cells
 }
@@ -262,6 +263,23 @@ async function fuzzDish(): Promise<string[]> {
   assert.equal(await send("random datagrams", bytes), turnedAway, `${label}: the random datagrams the guard turned away, counted`)
   cells.push(`${CONNECTIONS} random datagrams: ${turnedAway} counted at the guard, ${CONNECTIONS - turnedAway} not its group`)
   return cells
+}
+
+/** Polling interval and bound for the kernel's connection table: it has no event to wait on. */
+const LET_GO_STEP_MS = 200
+const LET_GO_TIMEOUT_MS = 20_000
+
+/** Waits until the target's socket holds no connection from this host any more (its container's /proc/net/tcp). */
+async function allLetGo(target: Target, from: string): Promise<void> {
+  const started = Date.now()
+  for (;;) {
+    const { stdout } = await lab.compose(["exec", "-T", target.service, "cat", "/proc/net/tcp"], { quiet: true })
+    const held = heldConnections(stdout, target.port, from)
+    if (held === 0) return
+    if (Date.now() - started > LET_GO_TIMEOUT_MS)
+      assert.fail(`${target.service}:${target.port}: ${held} connections from ${from} still held after ${LET_GO_TIMEOUT_MS} ms`)
+    await new Promise(resolve => setTimeout(resolve, LET_GO_STEP_MS))
+  }
 }
 
 /** The lab's message in what a socket dealt to a hostile ZeroMQ peer. */

@@ -179,7 +179,7 @@ export function dealtIn(bytes: Buffer): Dealt[] {
  * after `ms` unless the socket hangs up first. Whether it hung up, and what the
  * lab sent it meanwhile.
  */
-async function rawPeer(host: string, port: number, bytes: Buffer | string, ms: number): Promise<{ hungUp: boolean; dealt: Dealt[] }> {
+async function rawPeer(host: string, port: number, bytes: Buffer | string, ms: number): Promise<{ hungUp: boolean; dealt: Dealt[]; from: string }> {
   const socket = connect(port, host)
   const received: Buffer[] = []
   socket.on("error", () => undefined)
@@ -187,12 +187,13 @@ async function rawPeer(host: string, port: number, bytes: Buffer | string, ms: n
   // Not events.once for the close: it rejects on "error", and a reset is one way to hang up.
   const closed = new Promise<true>(resolve => socket.once("close", () => resolve(true)))
   await once(socket, "connect")
+  const from = socket.localAddress ?? ""
   socket.write(bytes)
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<false>(resolve => (timer = setTimeout(() => resolve(false), ms)))
   try {
     const hungUp = await Promise.race([closed, timeout])
-    return { hungUp, dealt: dealtIn(Buffer.concat(received)) }
+    return { hungUp, dealt: dealtIn(Buffer.concat(received)), from }
   } finally {
     clearTimeout(timer)
     socket.destroy()
@@ -200,7 +201,7 @@ async function rawPeer(host: string, port: number, bytes: Buffer | string, ms: n
 }
 
 /** Bytes that are not ZMTP at all (an HTTP request). */
-export function notZmtp(host: string, port: number, ms: number): Promise<{ hungUp: boolean; dealt: Dealt[] }> {
+export function notZmtp(host: string, port: number, ms: number): Promise<{ hungUp: boolean; dealt: Dealt[]; from: string }> {
   return rawPeer(host, port, "GET / HTTP/1.1\r\nHost: zmq-lab\r\n\r\n", ms)
 }
 
@@ -223,18 +224,50 @@ export function seededBytes(seed: number): (length: number) => Buffer {
  * socket has not hung up by then: how many it hung up on, and what the lab
  * sent to the others.
  */
-export async function greetingBurst(host: string, port: number, count: number, ms: number, seed = 1): Promise<{ hungUp: number; dealt: Dealt[] }> {
+export async function greetingBurst(
+  host: string,
+  port: number,
+  count: number,
+  ms: number,
+  seed = 1,
+): Promise<{ hungUp: number; dealt: Dealt[]; from: string }> {
   const bytes = seededBytes(seed)
   const greetings = Array.from({ length: count }, () => {
     const [length] = bytes(1)
     return Buffer.concat([Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0x7f]), bytes(54 + length!)])
   })
   const peers = await Promise.all(greetings.map(greeting => rawPeer(host, port, greeting, ms)))
-  return { hungUp: peers.filter(p => p.hungUp).length, dealt: peers.flatMap(p => p.dealt) }
+  return { hungUp: peers.filter(p => p.hungUp).length, dealt: peers.flatMap(p => p.dealt), from: peers[0]?.from ?? "" }
 }
 
-/** `count` bare connections held open together, then closed: how many the socket accepted. */
-export async function connectionBurst(host: string, port: number, count: number): Promise<number> {
+/**
+ * Pure: how many TCP connections from `remoteIp` to local `port` a socket
+ * still holds, in a /proc/net/tcp table (ESTABLISHED, or CLOSE_WAIT: the peer
+ * has closed, the socket not yet). The kernel's view, not the socket
+ * monitor's: libzmq's monitor queue drops events when it is full (a burst of
+ * hundreds of connections can fill it), the kernel's table drops nothing.
+ */
+export function heldConnections(procNetTcp: string, port: number, remoteIp: string): number {
+  const ip = (hex: string) =>
+    hex
+      .match(/../g)!
+      .reverse()
+      .map(byte => parseInt(byte, 16))
+      .join(".")
+  return procNetTcp
+    .split("\n")
+    .slice(1)
+    .map(line => line.trim().split(/\s+/))
+    .filter(([, local, remote, state]) => {
+      if (!local || !remote || !state) return false
+      const [localIp, localPort] = local.split(":")
+      const [peerIp] = remote.split(":")
+      return localIp !== undefined && parseInt(localPort!, 16) === port && ip(peerIp!) === remoteIp && (state === "01" || state === "08")
+    }).length
+}
+
+/** `count` bare connections held open together, then closed: how many the socket accepted, and this host's address they came from. */
+export async function connectionBurst(host: string, port: number, count: number): Promise<{ accepted: number; from: string }> {
   const sockets = await Promise.all(
     Array.from({ length: count }, async () => {
       const socket = connect(port, host)
@@ -248,8 +281,9 @@ export async function connectionBurst(host: string, port: number, count: number)
     }),
   )
   const accepted = sockets.filter(s => s !== undefined).length
+  const from = sockets.find(s => s !== undefined)?.localAddress ?? ""
   for (const socket of sockets) socket?.destroy()
-  return accepted
+  return { accepted, from }
 }
 
 /**
