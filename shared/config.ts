@@ -148,6 +148,12 @@ export function loadEnvFile(path = ".env"): void {
 export const SETTINGS = {
   // common to every service
   SERVICE_NAME: text(hostname()),
+  /**
+   * This process start's id, on every log line and in every stream it numbers:
+   * "random" draws a new one at each start. Swarm sets the task's id (a task
+   * runs one process start: a task that ends is replaced by a new task).
+   */
+  INCARNATION: text("random", { pattern: /^[A-Za-z0-9_.-]{1,64}$/, describe: "up to 64 letters, digits, '_', '.', '-'" }),
   LOG_FORMAT: oneOf(["json", "pretty"] as const, "json"),
   LOG_LEVEL: oneOf(["error", "warn", "info", "debug"] as const, "info"),
   LOG_MESSAGES: boolean(true),
@@ -360,6 +366,7 @@ export type SettingName = keyof typeof SETTINGS
 /** The settings every service reads, whatever its role. */
 export const COMMON_SETTINGS = [
   "SERVICE_NAME",
+  "INCARNATION",
   "LOG_FORMAT",
   "LOG_LEVEL",
   "LOG_MESSAGES",

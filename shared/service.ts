@@ -70,7 +70,7 @@ export function startService<S extends Spec>(ownPattern: string, spec: S, env: N
     throw error
   }
 
-  const instance = newIncarnation()
+  const instance = config.INCARNATION === "random" ? newIncarnation() : config.INCARNATION
   const log = createLog(config.SERVICE_NAME, pattern, config.LOG_FORMAT, config.LOG_LEVEL, instance)
   const controller = new AbortController()
   const hooks = new Set<() => void | Promise<void>>()
