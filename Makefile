@@ -20,7 +20,7 @@ export LAB_IMAGE
 # The Docker socket's group, for the observer (read when a command runs: set-up may create the socket).
 export DOCKER_GID = $(shell stat -c %g /var/run/docker.sock 2>/dev/null || echo 0)
 
-.PHONY: keys udp fault heal faults observer-cost report help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
+.PHONY: stack swarm-sim-up swarm-sim-down swarm-up swarm-down swarm-logs keys udp fault heal faults observer-cost report help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -179,6 +179,26 @@ verdicts: node_modules build ## The long runs: the whole catalogue, then every p
 
 offline-image: ## Build the Node.js base image without a container registry (make up does it when needed)
 	@scripts/build-offline-node-image.sh $(OFFLINE_NODE_IMAGE)
+
+# --- Docker Swarm: the same lab across nodes (docs/swarm.md) ---------------------------
+stack: node_modules ## Write docker-stack.yml from docker-compose.yml (a test fails when they disagree)
+	@node --import tsx harness/stack.ts
+
+swarm-sim-up: ## A 3-node Swarm on this machine (Docker-in-Docker nodes; the CLI reaches it as context zmq-lab-swarm-sim)
+	@bash scripts/setup.sh >/dev/null || exit 1; bash scripts/swarm-sim.sh up
+
+swarm-sim-down: ## Remove the simulated Swarm: its nodes, network and context
+	@bash scripts/swarm-sim.sh down
+
+swarm-up: build ## Deploy the lab to the Swarm the Docker CLI points at (else the simulated one); LAB_REGISTRY=host:port to push there
+	@bash scripts/swarm.sh up
+
+swarm-down: ## Remove the lab's stack from the Swarm, and the registry it started
+	@bash scripts/swarm.sh down
+
+swarm-logs: ## Follow every task of the lab on the Swarm through the log printer (VERBOSE=1, PATTERN=...)
+	@bash scripts/swarm.sh logs | \
+	  $(PRINTER) -e VERBOSE=$(VERBOSE) -e PATTERN=$(PATTERN) -e SERVICE=$(SERVICE) $(LAB_IMAGE) node dist/tools/pretty-logs.js
 
 keys: node_modules ## The CURVE key pairs under keys/ (server, client, stranger, impostor) and the allow-list keys/allowed/; existing keys are kept
 	@node --import tsx harness/keys.ts keys

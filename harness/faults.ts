@@ -9,7 +9,8 @@ export * from "../shared/faults.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 
-function run(command: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs a command from the checkout, collecting its output. */
+export function run(command: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] })
     let stdout = ""

@@ -46,6 +46,7 @@ import curveUnknownClient from "./curve/unknown-client.js"
 import curveWrongServerKey from "./curve/wrong-server-key.js"
 import curvePlainClient from "./curve/plain-client.js"
 import curveAllowLive from "./curve/allow-live.js"
+import swarmNodeDown from "./swarm/node-down.js"
 import type { Scenario } from "./runner/dsl.js"
 
 export const catalogue = [
@@ -95,4 +96,5 @@ export const catalogue = [
   curveWrongServerKey,
   curvePlainClient,
   curveAllowLive,
+  swarmNodeDown,
 ] as unknown as Scenario[]

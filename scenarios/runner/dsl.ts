@@ -21,6 +21,7 @@ export type Action =
   | { kind: "fault"; service: string; fault: Fault }
   | { kind: "heal"; service: string }
   | { kind: "allow"; key: string }
+  | { kind: "node-down" | "node-up"; service: string }
 
 /** Which events a wait counts: since the variant started, since the last action on the system, or only new ones. */
 export type WaitOrigin = "start" | "action" | "now"
@@ -35,6 +36,8 @@ export interface Variant {
   extraServices?: Record<string, { like: string; env?: Env }>
   /** curve: the lab as `SECURITY=curve make up` starts it, with key pairs of the run's own. */
   security?: "none" | "curve"
+  /** swarm: a stack of its own on the Docker Swarm (make swarm-sim-up, make swarm-up), not a Compose project. */
+  platform?: "compose" | "swarm"
   timeline: Action[]
 }
 
@@ -62,7 +65,7 @@ export interface Scenario<F extends Figures = Figures> {
   /** Extra files for the run folder (a timeline picture), by file name. */
   artifacts?(history: History, figures: F): Record<string, string>
   /** What the machine must have; where it lacks it the run is SKIPPED with the reason, never PASS. */
-  requires?: "netem"[]
+  requires?: ("netem" | "swarm")[]
 }
 
 type ScenarioInput<F extends Figures> = Omit<Scenario<F>, "variants"> & ({ variants: Variant[] } | Omit<Variant, "name">)
@@ -70,7 +73,7 @@ type ScenarioInput<F extends Figures> = Omit<Scenario<F>, "variants"> & ({ varia
 /** A scenario with one run (`services`, `timeline`, ...) or several (`variants`). */
 export function scenario<F extends Figures>(input: ScenarioInput<F>): Scenario<F> {
   if ("variants" in input) return input
-  const { name, title, claim, note, figures, checks, artifacts, requires, services, env, serviceEnv, extraServices, security, timeline } = input
+  const { name, title, claim, note, figures, checks, artifacts, requires, services, env, serviceEnv, extraServices, security, platform, timeline } = input
   return {
     name,
     title,
@@ -80,7 +83,7 @@ export function scenario<F extends Figures>(input: ScenarioInput<F>): Scenario<F
     checks,
     artifacts,
     requires,
-    variants: [{ name: "main", services, env, serviceEnv, extraServices, security, timeline }],
+    variants: [{ name: "main", services, env, serviceEnv, extraServices, security, platform, timeline }],
   }
 }
 
@@ -114,6 +117,10 @@ export const exec = (service: string, command: string[] | ((history: History) =>
 export const fault = (service: string, f: Fault): Action => ({ kind: "fault", service, fault: f })
 /** Puts a key pair's public key (make keys' names: stranger, ...) on the run's allow-list, without a restart. */
 export const allowKey = (key: string): Action => ({ kind: "allow", key })
+/** On the Swarm: pauses the node that runs the service's task (its engine and every task on it). */
+export const nodeDown = (service: string): Action => ({ kind: "node-down", service })
+/** On the Swarm: lets the node that nodeDown paused for the service run again. */
+export const nodeUp = (service: string): Action => ({ kind: "node-up", service })
 /** Removes the service's network faults. */
 export const heal = (service: string): Action => ({ kind: "heal", service })
 /** Records the service's current address on the project network in the history (event `address`). */

@@ -7,6 +7,7 @@ import { account } from "../../shared/accounting.js"
 import { standardFigures } from "./checkers.js"
 import { ComposeProject } from "../../harness/compose.js"
 import { describeFault, netemAvailable } from "../../harness/faults.js"
+import { SwarmProject, swarmMissing } from "../../harness/swarm.js"
 import type { Action, Scenario, Variant } from "./dsl.js"
 import { byTime, RUNNER, toHistoryEvent, type History, type HistoryEvent } from "./history.js"
 
@@ -41,7 +42,10 @@ export interface RunOptions {
   print(line: string): void
 }
 
-const active = new Set<ComposeProject>()
+/** A variant's lab: a Compose project on this host, or a stack on the Swarm. */
+type Project = ComposeProject | SwarmProject
+
+const active = new Set<Project>()
 
 type Note = (event: string, fields: Record<string, unknown>) => void
 
@@ -54,6 +58,7 @@ async function missingRequirement(scenario: Scenario): Promise<string | undefine
     const netem = await netemAvailable()
     if (!netem.available) return netem.reason
   }
+  if (scenario.requires?.includes("swarm")) return swarmMissing()
   return undefined
 }
 
@@ -89,6 +94,10 @@ function describe(action: Action): string {
       return `fault ${describeFault(action.fault)} on ${action.service}`
     case "allow":
       return `put ${action.key}.pub on the allow-list`
+    case "node-down":
+      return `pause the node that runs ${action.service}`
+    case "node-up":
+      return `let the node paused for ${action.service} run again`
     default:
       return `${action.kind} ${action.service}`
   }
@@ -116,7 +125,7 @@ function nothingMissing(records: Record<string, unknown>[], variant: string): bo
  * its way", so this bounded wait is the one place a run waits on silence. The
  * history says how long it took (`drained`).
  */
-async function drain(project: ComposeProject, variant: string): Promise<number> {
+async function drain(project: Project, variant: string): Promise<number> {
   const started = Date.now()
   let quietSince = started
   while (Date.now() - started < DRAIN_MAX_MS) {
@@ -147,12 +156,29 @@ function target(action: Action): string {
   return ""
 }
 
-async function perform(project: ComposeProject, action: Action, variant: string, mark: number, note: Note, startedAt: number): Promise<void> {
+/** The project as a Compose one, for an action only Compose has. */
+function compose(project: Project, action: Action): ComposeProject {
+  if (project instanceof ComposeProject) return project
+  throw new Error(`${describe(action)}: not an action on the Swarm (node-down, node-up, scale, stop and waits are)`)
+}
+
+async function perform(project: Project, action: Action, variant: string, mark: number, note: Note, startedAt: number): Promise<void> {
+  if (action.kind === "node-down" || action.kind === "node-up") {
+    if (!(project instanceof SwarmProject)) throw new Error(`${describe(action)}: an action on the Swarm only`)
+    const node = action.kind === "node-down" ? await project.pauseNodeOf(action.service) : await project.unpauseNodeOf(action.service)
+    return note("node", { action: action.kind, target: action.service, node })
+  }
+  // On the Swarm a task's address is its node's business: where it runs is what a scenario records.
+  if (action.kind === "address" && project instanceof SwarmProject)
+    return note("address", { target: action.service, node: await project.nodeOf(action.service) })
+  if (action.kind === "scale") return void (await project.scale(action.service, action.replicas))
+  if (action.kind === "up") return project.up(action.services)
+  if (action.kind === "stop") return void (await project.stop(action.service))
   switch (action.kind) {
     case "address":
-      return note("address", { target: action.service, ip: await project.ip(action.service) })
+      return note("address", { target: action.service, ip: await compose(project, action).ip(action.service) })
     case "run":
-      return void (await project.run(action.service, action.args))
+      return void (await compose(project, action).run(action.service, action.args))
     case "parallel": {
       const begun = Date.now()
       await Promise.all(action.actions.map(inner => perform(project, inner, variant, mark, note, startedAt)))
@@ -161,36 +187,30 @@ async function perform(project: ComposeProject, action: Action, variant: string,
     }
     case "exec": {
       const soFar = project.logs.records.map(r => toHistoryEvent(r, variant)).filter((e): e is HistoryEvent => e !== undefined)
-      return void (await project.exec(action.service, action.command(soFar)))
+      return void (await compose(project, action).exec(action.service, action.command(soFar)))
     }
     case "start":
-      return void (await project.start(action.service))
-    case "stop":
-      return void (await project.stop(action.service))
+      return void (await compose(project, action).start(action.service))
     case "kill":
-      return void (await project.kill(action.service, action.signal))
+      return void (await compose(project, action).kill(action.service, action.signal))
     case "pause":
-      return void (await project.pause(action.service))
+      return void (await compose(project, action).pause(action.service))
     case "unpause":
-      return void (await project.unpause(action.service))
+      return void (await compose(project, action).unpause(action.service))
     case "restart":
-      return void (await project.restart(action.service))
+      return void (await compose(project, action).restart(action.service))
     case "recreate":
-      return void (await project.recreate(action.service))
+      return void (await compose(project, action).recreate(action.service))
     case "disconnect":
-      return void (await project.disconnect(action.service))
+      return void (await compose(project, action).disconnect(action.service))
     case "connect":
-      return void (await project.connect(action.service))
+      return void (await compose(project, action).connect(action.service))
     case "fault":
-      return project.fault(action.service, action.fault)
+      return compose(project, action).fault(action.service, action.fault)
     case "heal":
-      return project.heal(action.service)
+      return compose(project, action).heal(action.service)
     case "allow":
-      return project.allowKey(action.key)
-    case "scale":
-      return void (await project.scale(action.service, action.replicas))
-    case "up":
-      return project.up(action.services)
+      return compose(project, action).allowKey(action.key)
     case "sleep":
       // The timeline asks for a fixed span here (an outage of 3 s, say): the
       // sleep is the experiment's input, not a wait for something to happen.
@@ -226,13 +246,16 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
   }
   const startedAt = Date.now()
   const environment = typeof variant.env === "function" ? variant.env(startedAt) : variant.env
-  const project = new ComposeProject(name, {
-    environment,
-    services: variant.serviceEnv,
-    extraServices: variant.extraServices,
-    security: variant.security,
-    echo,
-  })
+  const project: Project =
+    variant.platform === "swarm"
+      ? new SwarmProject(name, { environment, services: variant.serviceEnv, echo })
+      : new ComposeProject(name, {
+          environment,
+          services: variant.serviceEnv,
+          extraServices: variant.extraServices,
+          security: variant.security,
+          echo,
+        })
   active.add(project)
   const note: Note = (event, fields) => {
     const t = Date.now()
@@ -271,15 +294,19 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
     // The producers stop first; what they sent is let arrive (the drain); then
     // the rest stop in the given order, each writing its final stats line. So
     // the end of a run never counts as loss what was merely still on its way.
-    const producers = new Set(project.logs.records.filter(r => r.event === "producing" && typeof r.promise === "string").map(r => r.service))
+    // On the Swarm a service's lines name its task (`<service>.<slot>`).
+    const serviceOf = (name: string) => (project instanceof SwarmProject ? name.replace(/\.\d+$/, "") : name)
+    const producers = new Set(project.logs.records.filter(r => r.event === "producing" && typeof r.promise === "string").map(r => serviceOf(r.service)))
     const order = [...[...started].filter(s => producers.has(s)), ...[...started].filter(s => !producers.has(s))]
     for (const [index, service] of order.entries()) {
       const state = (await project.states())[service]
       if (state !== "running" && state !== "paused") continue
-      if (state === "paused") await project.unpause(service)
+      if (state === "paused") await compose(project, { kind: "unpause", service }).unpause(service)
       const before = project.logs.mark
       await project.stop(service)
-      await project.logs.waitFor(`${service} shutdown`, r => r.service === service && r.event === "shutdown", 5000, { after: before }).catch(() => undefined)
+      await project.logs
+        .waitFor(`${service} shutdown`, r => serviceOf(r.service) === service && r.event === "shutdown", 5000, { after: before })
+        .catch(() => undefined)
       const next = order[index + 1]
       if (producers.has(service) && (next === undefined || !producers.has(next))) {
         note("phase", { phase: "producers-stopped" })
@@ -289,6 +316,10 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
     }
     note("phase", { phase: "stopped" })
   } finally {
+    if (project instanceof SwarmProject) {
+      const added = await project.settle().catch(() => 0)
+      if (added > 0) print(`  [${label}] ${added} log lines the live streams missed, read from the nodes`)
+    }
     for (const record of project.logs.records) {
       const event = toHistoryEvent(record, variant.name)
       if (event) history.push(event)

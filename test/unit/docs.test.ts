@@ -74,14 +74,16 @@ describe("each pattern's README", () => {
     })
   }
 
-  it("lists every scenario of its group (network scenarios in docs/scenarios.md, CURVE ones in docs/security.md), and docs/scenarios.md lists them all", () => {
+  it("lists every scenario of its group (network scenarios in docs/scenarios.md, CURVE ones in docs/security.md, Swarm ones in docs/swarm.md), and docs/scenarios.md lists them all", () => {
     const index = read("docs/scenarios.md")
     for (const { name } of catalogue) {
       const group = name.startsWith("network-")
         ? "docs/scenarios.md"
         : name.startsWith("curve-")
           ? "docs/security.md"
-          : `services/${patterns.find(p => name.startsWith(`${p}-`))}/README.md`
+          : name.startsWith("swarm-")
+            ? "docs/swarm.md"
+            : `services/${patterns.find(p => name.startsWith(`${p}-`))}/README.md`
       assert.ok(read(group).includes(`\`${name}\``), `${name} in ${group}`)
       assert.ok(index.includes(`\`${name}\``), `${name} in docs/scenarios.md`)
     }

@@ -955,6 +955,42 @@ const cases: Record<string, Cases> = {
   },
 }
 
+// --- Docker Swarm --------------------------------------------------------------
+
+/** The publisher's node paused, the task started on another node, the old one back for a while. */
+function swarmNodeDown({ inFlight = 2, movedTo = "zmq-lab-node3", restarted = true, zombie = 5, extraLoss = false, zombieStops = true } = {}): History {
+  const [PUB, SUB] = ["pubsub-publisher.1", "pubsub-subscriber.1"]
+  const s = new Story()
+  s.add("runner", "address", { target: "pubsub-publisher", node: "zmq-lab-node2" })
+  const skip = Array.from({ length: inFlight }, (_, i) => 40 - i)
+  s.publish({ publisher: PUB, incarnation: "A", to: 40, subscribers: { [SUB]: { joinAfter: 0, skip } } })
+  s.action("node-down", "pubsub-publisher").wait(20_000)
+  if (restarted) {
+    s.add(PUB, "listening", { instance: "B" }).add(SUB, "producer-restart", { producer: PUB, incarnation: "B" })
+    s.add(SUB, "joined", { producer: PUB, incarnation: "B", stream: "ticks", afterSeq: 5, beforeJoin: 5 })
+    s.publish({ publisher: PUB, incarnation: "B", to: 60, subscribers: { [SUB]: { joinAfter: 5, skip: extraLoss ? [30] : [] } } })
+  }
+  s.add("runner", "address", { target: "pubsub-publisher", node: movedTo })
+  s.action("node-up", "pubsub-publisher")
+  for (let seq = 41; seq <= 40 + zombie; seq++) s.send(PUB, "ticks", seq, "A").wait(50)
+  if (zombieStops) s.add(PUB, "shutdown", { instance: "A" }).wait(1000)
+  return s.add(PUB, "shutdown", { instance: "B" }).history()
+}
+
+const swarmCases: Record<string, Cases> = {
+  "swarm-node-down": {
+    pass: () => swarmNodeDown(),
+    fail: {
+      "the publisher stayed on its node": () => swarmNodeDown({ movedTo: "zmq-lab-node2" }),
+      "the subscriber never found the new publisher": () => swarmNodeDown({ restarted: false }),
+      "more lost at the fault than was in flight": () => swarmNodeDown({ inFlight: 30 }),
+      "a message of the new publisher lost": () => swarmNodeDown({ extraLoss: true }),
+      "the old publisher was not stopped when its node came back": () => swarmNodeDown({ zombieStops: false }),
+    },
+  },
+}
+Object.assign(cases, swarmCases)
+
 describe("every scenario's checks, on a run where the claim held and on runs where it broke", () => {
   it("has cases for every scenario of the catalogue", () => {
     assert.deepEqual(
