@@ -53,8 +53,6 @@ export class SwarmProject {
   private readonly followers: ChildProcess[] = []
   private env: Env | undefined
   private deployed = new Set<string>()
-  /** Nodes this project paused: going on again at down() whatever happened. */
-  private readonly paused = new Set<string>()
 
   constructor(
     readonly name: string,
@@ -126,27 +124,66 @@ export class SwarmProject {
    * streamed; what its engine wrote is all there afterwards.
    */
   async settle(): Promise<number> {
-    for (const node of [...this.paused]) await this.unpauseNode(node)
+    for (const node of [...this.away.keys()]) await this.giveBack(node)
+    const outputs = await this.taskLogs()
     const seen = new Set(this.logs.records.map(record => JSON.stringify(record)))
     let added = 0
-    for (const service of this.deployed) {
-      const { stdout } = await this.swarm(["service", "logs", "--raw", `${this.name}_${service}`], { quiet: true, check: false })
-      for (const line of stdout.split("\n")) {
-        if (!line.trim()) continue
-        let record: unknown
-        try {
-          record = JSON.parse(line)
-        } catch {
-          continue
-        }
-        const key = JSON.stringify(record)
-        if (seen.has(key)) continue
-        seen.add(key)
-        this.logs.add(line)
-        added += 1
+    for (const line of outputs.join("\n").split("\n")) {
+      if (!line.trim()) continue
+      let record: unknown
+      try {
+        record = JSON.parse(line)
+      } catch {
+        continue
       }
+      const key = JSON.stringify(record)
+      if (seen.has(key)) continue
+      seen.add(key)
+      this.logs.add(line)
+      added += 1
     }
     return added
+  }
+
+  /**
+   * Every task's log lines, read from the engine of the node it ran on. Swarm's
+   * own `docker service logs` cannot be trusted here: after a node was cut off
+   * it goes on answering "incomplete log stream" for that node's tasks, long
+   * after the node is back. On the simulated Swarm each node is a container of
+   * this host, its engine reached with `docker exec`; elsewhere the service
+   * logs are read, and an incomplete stream is an error: figures from missing
+   * lines would be wrong.
+   */
+  private async taskLogs(): Promise<string[]> {
+    const { stdout } = await this.swarm(["stack", "ps", "--no-trunc", "--format", "{{.ID}} {{.Node}}", this.name], { quiet: true })
+    const outputs: string[] = []
+    const viaService = new Set<string>()
+    for (const [task, node] of stdout
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map(line => line.split(" "))) {
+      const local = await docker(["inspect", "--type", "container", "--format", "{{.State.Running}}", node!], {
+        check: false,
+        env: { DOCKER_CONTEXT: "default" },
+      })
+      if (local.stdout.trim() !== "true") {
+        viaService.add(task!)
+        continue
+      }
+      const inNode = (args: string[]) => docker(["exec", node!, "docker", ...args], { check: false, env: { DOCKER_CONTEXT: "default" } })
+      const container = (await inNode(["ps", "--all", "--quiet", "--filter", `label=com.docker.swarm.task.id=${task}`])).stdout.trim()
+      if (container) outputs.push((await inNode(["logs", container])).stdout)
+    }
+    if (viaService.size > 0) {
+      for (const service of this.deployed) {
+        const result = await this.swarm(["service", "logs", "--raw", `${this.name}_${service}`], { quiet: true, check: false })
+        if (result.stderr.includes("incomplete log stream"))
+          throw new Error(`the logs of ${service} could not all be read (${result.stderr.trim()}): the run's figures would be wrong`)
+        outputs.push(result.stdout)
+      }
+    }
+    return outputs
   }
 
   /** The node a service's running task is on (its hostname: on the simulated Swarm, the node's container). */
@@ -165,39 +202,49 @@ export class SwarmProject {
     return running.split(" ")[0]!
   }
 
-  /** Freezes the node (its engine and every task on it): to the others it is gone without a word. */
-  async pauseNode(node: string): Promise<void> {
-    this.paused.add(node)
-    await docker(["pause", node], { echo: this.options.echo, env: { DOCKER_CONTEXT: "default" } })
+  /** The host's own engine: on the simulated Swarm a node is one of its containers. */
+  private host(args: string[], check = true) {
+    return docker(args, { check, echo: this.options.echo, env: { DOCKER_CONTEXT: "default" } })
   }
 
-  async unpauseNode(node: string): Promise<void> {
-    await docker(["unpause", node], { echo: this.options.echo, env: { DOCKER_CONTEXT: "default" } })
-    this.paused.delete(node)
+  /** Takes a node away: frozen (its engine and every task on it), or cut off from the others (its traffic on the nodes' network dropped both ways). */
+  private async takeAway(node: string, how: "pause" | "cut"): Promise<void> {
+    this.away.set(node, how)
+    if (how === "pause") await this.host(["pause", node])
+    else for (const chain of ["INPUT -i", "OUTPUT -o"]) await this.host(["exec", node, "iptables", "-I", ...chain.split(" "), "eth0", "-j", "DROP"])
   }
 
-  /** The node pauseNodeOf paused for a service. */
-  private readonly downFor = new Map<string, string>()
-
-  /** Pauses the node that runs the service's task; returns its name. */
-  async pauseNodeOf(service: string): Promise<string> {
-    const node = await this.nodeOf(service)
-    await this.pauseNode(node)
-    this.downFor.set(service, node)
-    return node
+  private async giveBack(node: string): Promise<void> {
+    const how = this.away.get(node)
+    if (how === "pause") await this.host(["unpause", node], false)
+    if (how === "cut")
+      for (const chain of ["INPUT -i", "OUTPUT -o"]) await this.host(["exec", node, "iptables", "-D", ...chain.split(" "), "eth0", "-j", "DROP"], false)
+    this.away.delete(node)
   }
+
+  /** The nodes taken away, and how: given back at settle() and down() whatever happened. */
+  private readonly away = new Map<string, "pause" | "cut">()
+  /** The node taken away for a service. */
+  private readonly awayFor = new Map<string, string>()
 
   /**
-   * Lets the node pauseNodeOf paused for the service run again, and returns
-   * (its name) once Swarm has stopped the service's task there: the task it
-   * replaced runs on, from where it was frozen, until the node's agent hears
-   * from the manager that it should not.
+   * node-down / node-cut: takes away the node that runs the service's task.
+   * node-up / node-heal: gives it back, and returns once Swarm has stopped
+   * the service's task there: the task it replaced runs on until the node's
+   * agent hears from the manager that it should not.
+   * Returns the node's name.
    */
-  async unpauseNodeOf(service: string): Promise<string> {
-    const node = this.downFor.get(service)
-    if (!node) throw new Error(`no node was paused for ${service}`)
-    await this.unpauseNode(node)
-    this.downFor.delete(service)
+  async nodeAction(kind: "node-down" | "node-up" | "node-cut" | "node-heal", service: string): Promise<string> {
+    if (kind === "node-down" || kind === "node-cut") {
+      const node = await this.nodeOf(service)
+      await this.takeAway(node, kind === "node-down" ? "pause" : "cut")
+      this.awayFor.set(service, node)
+      return node
+    }
+    const node = this.awayFor.get(service)
+    if (!node) throw new Error(`no node was taken away for ${service}`)
+    await this.giveBack(node)
+    this.awayFor.delete(service)
     const started = Date.now()
     for (;;) {
       const { stdout } = await this.swarm(["service", "ps", "--filter", `node=${node}`, "--format", "{{.CurrentState}}", `${this.name}_${service}`], {
@@ -236,9 +283,9 @@ export class SwarmProject {
     return states
   }
 
-  /** Removes the stack (its services, tasks and network) and waits until it is gone; a node it paused goes on again first. */
+  /** Removes the stack (its services, tasks and network) and waits until it is gone; a node it took away is given back first. */
   async down(): Promise<void> {
-    for (const node of this.paused) await docker(["unpause", node], { check: false, env: { DOCKER_CONTEXT: "default" } })
+    for (const node of [...this.away.keys()]) await this.giveBack(node)
     for (const follower of this.followers) follower.kill("SIGTERM")
     await this.swarm(["stack", "rm", this.name], { check: false })
     const started = Date.now()

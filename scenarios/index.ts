@@ -47,6 +47,8 @@ import curveWrongServerKey from "./curve/wrong-server-key.js"
 import curvePlainClient from "./curve/plain-client.js"
 import curveAllowLive from "./curve/allow-live.js"
 import swarmNodeDown from "./swarm/node-down.js"
+import swarmNodePartition from "./swarm/node-partition.js"
+import swarmScaleWorkers from "./swarm/scale-workers.js"
 import type { Scenario } from "./runner/dsl.js"
 
 export const catalogue = [
@@ -97,4 +99,6 @@ export const catalogue = [
   curvePlainClient,
   curveAllowLive,
   swarmNodeDown,
+  swarmNodePartition,
+  swarmScaleWorkers,
 ] as unknown as Scenario[]

@@ -21,7 +21,7 @@ export type Action =
   | { kind: "fault"; service: string; fault: Fault }
   | { kind: "heal"; service: string }
   | { kind: "allow"; key: string }
-  | { kind: "node-down" | "node-up"; service: string }
+  | { kind: "node-down" | "node-up" | "node-cut" | "node-heal"; service: string }
 
 /** Which events a wait counts: since the variant started, since the last action on the system, or only new ones. */
 export type WaitOrigin = "start" | "action" | "now"
@@ -121,6 +121,10 @@ export const allowKey = (key: string): Action => ({ kind: "allow", key })
 export const nodeDown = (service: string): Action => ({ kind: "node-down", service })
 /** On the Swarm: lets the node that nodeDown paused for the service run again. */
 export const nodeUp = (service: string): Action => ({ kind: "node-up", service })
+/** On the Swarm: cuts the node that runs the service's task off from the other nodes (its traffic dropped both ways). */
+export const cutNode = (service: string): Action => ({ kind: "node-cut", service })
+/** On the Swarm: heals the cut cutNode made for the service. */
+export const healNode = (service: string): Action => ({ kind: "node-heal", service })
 /** Removes the service's network faults. */
 export const heal = (service: string): Action => ({ kind: "heal", service })
 /** Records the service's current address on the project network in the history (event `address`). */

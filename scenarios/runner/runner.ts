@@ -98,6 +98,10 @@ function describe(action: Action): string {
       return `pause the node that runs ${action.service}`
     case "node-up":
       return `let the node paused for ${action.service} run again`
+    case "node-cut":
+      return `cut the node that runs ${action.service} off the others`
+    case "node-heal":
+      return `heal the cut of the node of ${action.service}`
     default:
       return `${action.kind} ${action.service}`
   }
@@ -159,13 +163,13 @@ function target(action: Action): string {
 /** The project as a Compose one, for an action only Compose has. */
 function compose(project: Project, action: Action): ComposeProject {
   if (project instanceof ComposeProject) return project
-  throw new Error(`${describe(action)}: not an action on the Swarm (node-down, node-up, scale, stop and waits are)`)
+  throw new Error(`${describe(action)}: not an action on the Swarm (node-down, node-up, node-cut, node-heal, scale, stop and waits are)`)
 }
 
 async function perform(project: Project, action: Action, variant: string, mark: number, note: Note, startedAt: number): Promise<void> {
-  if (action.kind === "node-down" || action.kind === "node-up") {
+  if (action.kind === "node-down" || action.kind === "node-up" || action.kind === "node-cut" || action.kind === "node-heal") {
     if (!(project instanceof SwarmProject)) throw new Error(`${describe(action)}: an action on the Swarm only`)
-    const node = action.kind === "node-down" ? await project.pauseNodeOf(action.service) : await project.unpauseNodeOf(action.service)
+    const node = await project.nodeAction(action.kind, action.service)
     return note("node", { action: action.kind, target: action.service, node })
   }
   // On the Swarm a task's address is its node's business: where it runs is what a scenario records.
@@ -262,6 +266,7 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
     history.push({ t, timestamp: new Date(t).toISOString(), service: RUNNER, event, variant: variant.name, ...fields })
   }
   const started = new Set<string>()
+  let incomplete: unknown
   try {
     print(`  [${label}] start ${variant.services.join(", ")}`)
     // A wait looks at what happened since the last action on the system (not
@@ -316,8 +321,10 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
     }
     note("phase", { phase: "stopped" })
   } finally {
+    // On the Swarm the live streams can miss lines (a node that went away):
+    // read what is missing from the nodes; a history that stays incomplete fails the run.
     if (project instanceof SwarmProject) {
-      const added = await project.settle().catch(() => 0)
+      const added = await project.settle().catch((error: unknown) => ((incomplete = error), 0))
       if (added > 0) print(`  [${label}] ${added} log lines the live streams missed, read from the nodes`)
     }
     for (const record of project.logs.records) {
@@ -328,6 +335,7 @@ async function runVariant(scenario: Scenario, variant: Variant, history: History
     await project.down()
     active.delete(project)
   }
+  if (incomplete !== undefined) throw incomplete
 }
 
 /**

@@ -2,9 +2,10 @@
 // README tells a person to run it: make swarm-sim-up, make swarm-up. Every
 // service runs, those that bind on other nodes than those that connect, each
 // names itself after its task (not the container id Swarm makes its hostname),
-// and messages cross the overlay network between nodes. Then swarm-node-down
-// through the scenario runner, and make swarm-down && make swarm-sim-down
-// leave no container, network or context behind.
+// and messages cross the overlay network between nodes. Then the Swarm
+// scenarios through the scenario runner (a node paused, a node cut off,
+// workers scaled), and make swarm-down && make swarm-sim-down leave no
+// container, network, volume or context behind.
 import assert from "node:assert/strict"
 import { spawn, spawnSync } from "node:child_process"
 import { after, before, it } from "node:test"
@@ -13,6 +14,8 @@ import { LogCollector, is } from "../../harness/logs.js"
 import { SIDES } from "../../harness/stack.js"
 import { SIM_CONTEXT, taskName } from "../../harness/swarm.js"
 import nodeDown from "../../scenarios/swarm/node-down.js"
+import nodePartition from "../../scenarios/swarm/node-partition.js"
+import scaleWorkers from "../../scenarios/swarm/scale-workers.js"
 import { runScenario } from "../../scenarios/runner/runner.js"
 
 const STACK = "zmq-lab"
@@ -32,7 +35,9 @@ async function tearDown(): Promise<void> {
   make("swarm-sim-down")
 }
 
-before(() => {
+let volumesBefore = ""
+before(async () => {
+  volumesBefore = (await docker(["volume", "ls", "--quiet"])).stdout
   make("swarm-sim-up")
   make("swarm-up")
 })
@@ -100,21 +105,24 @@ it("make swarm-up runs the lab over three nodes: producers and consumers apart, 
   }
 })
 
-it("swarm-node-down: the publisher's node paused, Swarm moves it, the subscriber follows", async () => {
-  // Its own stack beside the lab's: the lab's goes first, so the fault hits only the scenario's.
-  make("swarm-down")
-  const { result } = await runScenario(nodeDown, { print: line => console.log(line) })
-  for (const check of result.checks)
-    console.log(`  ${check.pass ? "pass" : "FAIL"}  ${check.name}: ${JSON.stringify(check.observed)} (expected ${check.expected})`)
-  assert.equal(result.verdict, "PASS", result.error ?? "a check failed")
-})
+// Each scenario deploys a stack of its own: the lab's goes first, so a fault hits only the scenario's.
+for (const scenario of [nodeDown, nodePartition, scaleWorkers]) {
+  it(`${scenario.name}: ${scenario.claim}`, async () => {
+    make("swarm-down")
+    const { result } = await runScenario(scenario, { print: line => console.log(line) })
+    for (const check of result.checks)
+      console.log(`  ${check.pass ? "pass" : "FAIL"}  ${check.name}: ${JSON.stringify(check.observed)} (expected ${check.expected})`)
+    assert.equal(result.verdict, "PASS", result.error ?? "a check failed")
+  })
+}
 
-it("make swarm-down && make swarm-sim-down leave no container, network or context", async () => {
+it("make swarm-down && make swarm-sim-down leave no container, network, volume or context", async () => {
   await tearDown()
   const containers = await docker(["ps", "--all", "--quiet", "--filter", "label=zmq-lab.swarm-sim"])
   assert.equal(containers.stdout.trim(), "", "no node container")
   const networks = await docker(["network", "ls", "--quiet", "--filter", "name=zmq-lab-swarm-sim"])
   assert.equal(networks.stdout.trim(), "", "no network")
+  assert.equal((await docker(["volume", "ls", "--quiet"])).stdout, volumesBefore, "no volume")
   const context = await docker(["context", "inspect", SIM_CONTEXT], { check: false })
   assert.notEqual(context.code, 0, "no context")
 })

@@ -957,35 +957,74 @@ const cases: Record<string, Cases> = {
 
 // --- Docker Swarm --------------------------------------------------------------
 
-/** The publisher's node paused, the task started on another node, the old one back for a while. */
-function swarmNodeDown({ inFlight = 2, movedTo = "zmq-lab-node3", restarted = true, zombie = 5, extraLoss = false, zombieStops = true } = {}): History {
+/**
+ * The publisher's node taken away (paused, or cut off: then the old task
+ * publishes on through the cut), the task started on another node, the old
+ * one stopped once its node is back.
+ */
+function swarmMove({
+  fault = "node-down",
+  back = "node-up",
+  inFlight = 2,
+  movedTo = "zmq-lab-node3",
+  restarted = true,
+  zombie = 5,
+  extraLoss = false,
+  oldStops = true,
+} = {}): History {
   const [PUB, SUB] = ["pubsub-publisher.1", "pubsub-subscriber.1"]
   const s = new Story()
   s.add("runner", "address", { target: "pubsub-publisher", node: "zmq-lab-node2" })
   const skip = Array.from({ length: inFlight }, (_, i) => 40 - i)
   s.publish({ publisher: PUB, incarnation: "A", to: 40, subscribers: { [SUB]: { joinAfter: 0, skip } } })
-  s.action("node-down", "pubsub-publisher").wait(20_000)
+  s.action(fault, "pubsub-publisher").wait(100)
+  // Cut off, the old task publishes on, to nobody; paused, it does so once back.
+  const toNobody = () => {
+    for (let seq = 41; seq <= 40 + zombie; seq++) s.send(PUB, "ticks", seq, "A").wait(50)
+  }
+  if (fault === "node-cut") toNobody()
+  s.wait(20_000)
   if (restarted) {
     s.add(PUB, "listening", { instance: "B" }).add(SUB, "producer-restart", { producer: PUB, incarnation: "B" })
     s.add(SUB, "joined", { producer: PUB, incarnation: "B", stream: "ticks", afterSeq: 5, beforeJoin: 5 })
     s.publish({ publisher: PUB, incarnation: "B", to: 60, subscribers: { [SUB]: { joinAfter: 5, skip: extraLoss ? [30] : [] } } })
   }
   s.add("runner", "address", { target: "pubsub-publisher", node: movedTo })
-  s.action("node-up", "pubsub-publisher")
-  for (let seq = 41; seq <= 40 + zombie; seq++) s.send(PUB, "ticks", seq, "A").wait(50)
-  if (zombieStops) s.add(PUB, "shutdown", { instance: "A" }).wait(1000)
+  s.action(back, "pubsub-publisher")
+  if (fault === "node-down") toNobody()
+  if (oldStops) s.add(PUB, "shutdown", { instance: "A" }).wait(1000)
   return s.add(PUB, "shutdown", { instance: "B" }).history()
 }
 
+const moveCases = (fault: string, back: string): Cases => ({
+  pass: () => swarmMove({ fault, back }),
+  fail: {
+    "the publisher stayed on its node": () => swarmMove({ fault, back, movedTo: "zmq-lab-node2" }),
+    "the subscriber never found the new publisher": () => swarmMove({ fault, back, restarted: false }),
+    "more lost at the fault than was in flight": () => swarmMove({ fault, back, inFlight: 30 }),
+    "a message of the new publisher lost": () => swarmMove({ fault, back, extraLoss: true }),
+    "the old publisher was not stopped when its node came back": () => swarmMove({ fault, back, oldStops: false }),
+  },
+})
+
+/** Two workers, then five: pipeline-worker-2 scaled to four tasks. */
+function swarmScale({ idleNew = false, lost = [] as number[] } = {}): History {
+  const s = new Story()
+  const common = { ventilator: "pipeline-ventilator.1", sink: "pipeline-sink.1", everyMs: 50 }
+  s.pipeline({ ...common, workers: ["pipeline-worker-1.1", "pipeline-worker-2.1"], to: 40 })
+  s.action("scale", "pipeline-worker-2").wait(3000)
+  const five = ["pipeline-worker-1.1", "pipeline-worker-2.1", "pipeline-worker-2.2", "pipeline-worker-2.3", ...(idleNew ? [] : ["pipeline-worker-2.4"])]
+  return s.pipeline({ ...common, workers: five, from: 41, to: 140, declare: false, lost }).history()
+}
+
 const swarmCases: Record<string, Cases> = {
-  "swarm-node-down": {
-    pass: () => swarmNodeDown(),
+  "swarm-node-down": moveCases("node-down", "node-up"),
+  "swarm-node-partition": moveCases("node-cut", "node-heal"),
+  "swarm-scale-workers": {
+    pass: () => swarmScale(),
     fail: {
-      "the publisher stayed on its node": () => swarmNodeDown({ movedTo: "zmq-lab-node2" }),
-      "the subscriber never found the new publisher": () => swarmNodeDown({ restarted: false }),
-      "more lost at the fault than was in flight": () => swarmNodeDown({ inFlight: 30 }),
-      "a message of the new publisher lost": () => swarmNodeDown({ extraLoss: true }),
-      "the old publisher was not stopped when its node came back": () => swarmNodeDown({ zombieStops: false }),
+      "a new worker never took a task": () => swarmScale({ idleNew: true }),
+      "a task lost": () => swarmScale({ lost: [77] }),
     },
   },
 }
