@@ -226,8 +226,8 @@ test-e2e: node_modules build ## End-to-end tests against the lab in Docker (the 
 # of them recounted from its history by an independent route. Every run is
 # made even when one fails, so one report shows them all.
 TEST_RUNS := runs/make-test
-TEST_CHAOS_DURATION := 30
-test-runs: node_modules build ## The scenario catalogue and a 30 s chaos run of each pattern, every figure recounted
+TEST_CHAOS_DURATION := 20
+test-runs: node_modules build ## The scenario catalogue and a 20 s chaos run of each pattern, every figure recounted
 	@rm -rf $(TEST_RUNS); status=0; \
 	RUNS_DIR=$(TEST_RUNS) $(SCENARIOS) all || status=1; \
 	for pattern in $(CHAOS_PATTERNS); do RUNS_DIR=$(TEST_RUNS) $(CHAOS) $$pattern $(TEST_CHAOS_DURATION) 1 || status=1; done; \
