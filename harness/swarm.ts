@@ -163,15 +163,12 @@ export class SwarmProject {
       .split("\n")
       .filter(Boolean)
       .map(line => line.split(" "))) {
-      const local = await docker(["inspect", "--type", "container", "--format", "{{.State.Running}}", node!], {
-        check: false,
-        env: { DOCKER_CONTEXT: "default" },
-      })
+      const local = await this.host(["inspect", "--type", "container", "--format", "{{.State.Running}}", node!], { check: false, quiet: true })
       if (local.stdout.trim() !== "true") {
         viaService.add(task!)
         continue
       }
-      const inNode = (args: string[]) => docker(["exec", node!, "docker", ...args], { check: false, env: { DOCKER_CONTEXT: "default" } })
+      const inNode = (args: string[]) => this.host(["exec", node!, "docker", ...args], { check: false, quiet: true })
       const container = (await inNode(["ps", "--all", "--quiet", "--filter", `label=com.docker.swarm.task.id=${task}`])).stdout.trim()
       if (container) outputs.push((await inNode(["logs", container])).stdout)
     }
@@ -203,8 +200,8 @@ export class SwarmProject {
   }
 
   /** The host's own engine: on the simulated Swarm a node is one of its containers. */
-  private host(args: string[], check = true) {
-    return docker(args, { check, echo: this.options.echo, env: { DOCKER_CONTEXT: "default" } })
+  private host(args: string[], { check = true, quiet = false } = {}) {
+    return docker(args, { check, echo: quiet ? undefined : this.options.echo, env: { DOCKER_CONTEXT: "default" } })
   }
 
   /** Takes a node away: frozen (its engine and every task on it), or cut off from the others (its traffic on the nodes' network dropped both ways). */
@@ -216,9 +213,10 @@ export class SwarmProject {
 
   private async giveBack(node: string): Promise<void> {
     const how = this.away.get(node)
-    if (how === "pause") await this.host(["unpause", node], false)
+    if (how === "pause") await this.host(["unpause", node], { check: false })
     if (how === "cut")
-      for (const chain of ["INPUT -i", "OUTPUT -o"]) await this.host(["exec", node, "iptables", "-D", ...chain.split(" "), "eth0", "-j", "DROP"], false)
+      for (const chain of ["INPUT -i", "OUTPUT -o"])
+        await this.host(["exec", node, "iptables", "-D", ...chain.split(" "), "eth0", "-j", "DROP"], { check: false })
     this.away.delete(node)
   }
 
