@@ -7,7 +7,7 @@ import { asRanges, events, gapsLogged, loadBalanced, ofVariant, parseIds } from 
 import { agree, atLeast, equals, isTrue, kill, scenario, waitFor, type Variant } from "../runner/dsl.js"
 import type { History } from "../runner/history.js"
 
-const TASKS = 12
+const TASKS = 8
 // 2 tasks/s, 1.5 s of work each: the kill (a few hundred ms) lands mid-work.
 const work = (prefix: string) => ({
   [`${prefix}_TASKS`]: String(TASKS),

@@ -105,10 +105,10 @@ it("make swarm-up runs the lab over three nodes: producers and consumers apart, 
   }
 })
 
-// Each scenario deploys a stack of its own: the lab's goes first, so a fault hits only the scenario's.
-for (const scenario of [nodeDown, nodePartition, scaleWorkers]) {
+// Each scenario deploys a stack of its own (and removes it): the lab's goes first, so a fault hits only the scenario's.
+for (const [index, scenario] of [nodeDown, nodePartition, scaleWorkers].entries()) {
   it(`${scenario.name}: ${scenario.claim}`, async () => {
-    make("swarm-down")
+    if (index === 0) make("swarm-down")
     const { result } = await runScenario(scenario, { print: line => console.log(line) })
     for (const check of result.checks)
       console.log(`  ${check.pass ? "pass" : "FAIL"}  ${check.name}: ${JSON.stringify(check.observed)} (expected ${check.expected})`)
