@@ -33,8 +33,14 @@ import { schedule, type Fault, type FaultKind } from "./schedule.js"
 import { timelineSvg } from "./timeline.js"
 
 const RATE = 10
-/** From the variant's start to the first fault: both variants up and delivering. */
-export const LEAD_MS = 20_000
+/**
+ * From the variants' start to the first fault: both up and delivering (a few
+ * seconds, as the waits below see it). The deadline is set from it before
+ * anything starts, so it is a fixed lead, not an event.
+ */
+export const LEAD_MS = 10_000
+/** How long each variant may take to deliver its first message: a bound, longer than the lead. */
+const FIRST_DELIVERY_TIMEOUT_MS = 20_000
 /** After the deadline, how long each variant may take to settle. */
 const SETTLE_TIMEOUT_MS = 90_000
 
@@ -84,8 +90,8 @@ export function chaosScenario(pattern: ChaosPattern, { durationS, seed, kinds }:
   const settleWait = (w: ChaosPattern["settled"]["naive"]) =>
     waitFor(w.service, w.event, { where: w.where, from: "start", timeoutMs: durationS * 1000 + SETTLE_TIMEOUT_MS })
   const timeline: Action[] = [
-    waitFor(pattern.deliveries.naive.service, pattern.deliveries.naive.event, { from: "start", timeoutMs: LEAD_MS }),
-    waitFor(pattern.deliveries.reliable.service, pattern.deliveries.reliable.event, { from: "start", timeoutMs: LEAD_MS }),
+    waitFor(pattern.deliveries.naive.service, pattern.deliveries.naive.event, { from: "start", timeoutMs: FIRST_DELIVERY_TIMEOUT_MS }),
+    waitFor(pattern.deliveries.reliable.service, pattern.deliveries.reliable.event, { from: "start", timeoutMs: FIRST_DELIVERY_TIMEOUT_MS }),
     ...faults.flatMap(fault => faultActions(pattern, fault)),
     // Both variants make messages until the same deadline, and both settle.
     settleWait(pattern.settled.naive),
