@@ -102,7 +102,8 @@ const cases: Record<string, Case> = {
   },
 }
 
-describe("shutdown", () => {
+// Each case has its own ports and its own process: four at a time (two cores; each start compiles TypeScript).
+describe("shutdown", { concurrency: 4 }, () => {
   for (const [name, { script, env, busy }] of Object.entries(cases)) {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       it(`${name} exits 0 within 2 s on ${signal}, with a final stats line`, async () => {
