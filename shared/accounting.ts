@@ -84,9 +84,25 @@ export function toRanges(ids: Iterable<number>): Range[] {
   return ranges
 }
 
-/** Removes `seq` from the range holding it; false when no range holds it. */
+/**
+ * Removes `seq` from the range holding it; false when no range holds it. The
+ * ranges are disjoint and in order (a ledger only ever appends higher ones and
+ * splits them in place): a binary search finds it, whatever their number.
+ */
 function takeFrom<R extends Range>(ranges: R[], seq: number): boolean {
-  const index = ranges.findIndex(range => seq >= range.from && seq <= range.to)
+  let low = 0
+  let high = ranges.length - 1
+  let index = -1
+  while (low <= high) {
+    const middle = (low + high) >> 1
+    const range = ranges[middle]!
+    if (seq < range.from) high = middle - 1
+    else if (seq > range.to) low = middle + 1
+    else {
+      index = middle
+      break
+    }
+  }
   if (index < 0) return false
   const range = ranges[index]!
   const pieces: R[] = []
@@ -251,6 +267,8 @@ export class SequenceLedger {
 
   /** Declares lost what has been missing for longer than the grace. */
   expire(now: number): LedgerEvent[] {
+    // Pending ranges are made in time order: when the oldest is within its grace, so are all (checked on every message).
+    if (this.pending.length === 0 || now - this.pending[0]!.since < this.graceMs) return []
     const due = this.pending.filter(range => now - range.since >= this.graceMs)
     if (due.length === 0) return []
     this.pending = this.pending.filter(range => !due.includes(range))

@@ -5,6 +5,7 @@
 // and its welcomes); a reply also carries "inReplyTo": {"producer","seq"} of
 // the request it answers.
 // Encoding and decoding are pure functions so they are tested without sockets.
+import { isUtf8 } from "node:buffer"
 import { randomBytes } from "node:crypto"
 
 export const ENVELOPE_VERSION = 1
@@ -83,12 +84,9 @@ export function decodeEnvelope(frame: Buffer | undefined, maxBytes: number): Dec
   if (frame === undefined) return fail("frame-count", "missing envelope frame")
   if (frame.length === 0) return fail("empty-frame", "the envelope frame is empty")
   if (frame.length > maxBytes) return fail("too-large", `envelope of ${frame.length} bytes exceeds the maximum of ${maxBytes}`)
-  let text: string
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(frame)
-  } catch {
-    return fail("invalid-utf8", "envelope is not UTF-8")
-  }
+  // Checked first, then decoded: cheaper per message than a fatal TextDecoder.
+  if (!isUtf8(frame)) return fail("invalid-utf8", "envelope is not UTF-8")
+  const text = frame.toString("utf8")
   let parsed: unknown
   try {
     parsed = JSON.parse(text)

@@ -35,7 +35,9 @@ export function createLog(service: string, pattern: string, format: LogFormat, l
   const write =
     (level: string): LogCall =>
     (event, message, ...[fields]) => {
-      logger.log({ ...fields, level, event, message })
+      // Winston formats every line before its transport drops those below the
+      // level: a debug line per message would cost its formatting even unseen.
+      if (logger.isLevelEnabled(level)) logger.log({ ...fields, level, event, message })
     }
   return { info: write("info"), warn: write("warn"), error: write("error"), debug: write("debug") }
 }
