@@ -158,6 +158,9 @@ export const SETTINGS = {
   LOG_LEVEL: oneOf(["error", "warn", "info", "debug"] as const, "info"),
   LOG_MESSAGES: boolean(true),
   STATS_INTERVAL_MS: integer(5000, { min: 100, max: 3_600_000 }),
+  /** Profile the process's CPU for this long once, CPU_PROFILE_DELAY_MS after its start, and log where it went (`cpu-profile`; 0: never). */
+  CPU_PROFILE_MS: integer(0, { min: 0, max: 600_000 }),
+  CPU_PROFILE_DELAY_MS: integer(3000, { min: 0, max: 3_600_000 }),
   SHUTDOWN_LINGER_MS: integer(500, { min: 0, max: 1500 }),
   MAX_MESSAGE_BYTES: integer(1_048_576, { min: 64, max: 268_435_456 }),
   /** A TCP connect attempt gives up after this long and is retried (0: the kernel's timeout, ~1 s for a peer not yet reachable). */
@@ -236,6 +239,8 @@ export const SETTINGS = {
   PIPELINE_RATE: decimal(5, { min: 0.01, max: 1_000_000 }),
   PIPELINE_WORK_MS_MIN: integer(50, { min: 0, max: 600_000 }),
   PIPELINE_WORK_MS_MAX: integer(150, { min: 0, max: 600_000 }),
+  /** Padding added to each task (the bench's message sizes). */
+  PIPELINE_PAYLOAD_BYTES: integer(0, { min: 0, max: 16_777_216 }),
   /** 0: push forever. */
   PIPELINE_TASKS: integer(0, { min: 0 }),
   /** Wait for this many workers' `ready` before the first task (0: do not wait). */
@@ -253,7 +258,8 @@ export const SETTINGS = {
   REQREP_BIND: endpoint("tcp://*:5559"),
   REQREP_WORK_MS: integer(20, { min: 0, max: 600_000 }),
   REQREP_CONNECT: endpoint("tcp://reqrep-server:5559"),
-  REQREP_INTERVAL_MS: integer(500, { min: 1, max: 3_600_000 }),
+  /** 0: the next request as soon as the reply is in (the bench's). */
+  REQREP_INTERVAL_MS: integer(500, { min: 0, max: 3_600_000 }),
   /** 0: no timeout at all (the naive client). */
   REQREP_TIMEOUT_MS: integer(2000, { min: 0, max: 3_600_000 }),
   /** Once, at start: try a second send before the first reply, to show REQ refusing it. */
@@ -262,6 +268,8 @@ export const SETTINGS = {
   REQREP_REQUESTS: integer(0, { min: 0 }),
   /** The body of every request (default: {"question": "request <n>"}); {"path": "greeting.txt"} asks the book's filer. */
   REQREP_BODY: jsonObject(null),
+  /** Padding added to each request's body; the server's reply echoes it (the bench's message sizes). */
+  REQREP_PAYLOAD_BYTES: integer(0, { min: 0, max: 16_777_216 }),
   // Lazy Pirate
   LAZY_PIRATE_BIND: endpoint("tcp://*:5569"),
   LAZY_PIRATE_WORK_MS: integer(20, { min: 0, max: 600_000 }),
@@ -285,6 +293,10 @@ export const SETTINGS = {
   ROUTER_DEALER_TIMEOUT_MS: integer(3000, { min: 1, max: 3_600_000 }),
   /** Requests sent together at each tick (10: ten outstanding at once). */
   ROUTER_DEALER_BURST: integer(1, { min: 1, max: 10_000 }),
+  /** Send no more while this many requests await their reply (0: no limit): flow control by the client. */
+  ROUTER_DEALER_MAX_PENDING: integer(0, { min: 0, max: 1_000_000 }),
+  /** Padding added to each request's body; the worker's answer echoes it (the bench's message sizes). */
+  ROUTER_DEALER_PAYLOAD_BYTES: integer(0, { min: 0, max: 16_777_216 }),
   /** The client's routing identity (empty: the one the broker's ROUTER makes up); two clients with the same one meet ROUTER_HANDOVER. */
   ROUTER_DEALER_CLIENT_IDENTITY: text("", { pattern: /^[\x21-\x7e]{0,255}$/, describe: "up to 255 printable characters" }),
   /** Stop sending after this many requests (0: never; PRODUCE_UNTIL also stops it); the client stays up, idle. */
@@ -371,6 +383,8 @@ export const COMMON_SETTINGS = [
   "LOG_LEVEL",
   "LOG_MESSAGES",
   "STATS_INTERVAL_MS",
+  "CPU_PROFILE_MS",
+  "CPU_PROFILE_DELAY_MS",
   "SHUTDOWN_LINGER_MS",
   "MAX_MESSAGE_BYTES",
   "CONNECT_TIMEOUT_MS",

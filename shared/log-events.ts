@@ -89,9 +89,11 @@ export type LogEvents = {
   // --- every service -----------------------------------------------------------
   /** A numbered stream and the promise its pattern makes, once per start (the accounting's starting point). */
   producing: { stream: string; promise: DeliveryPromise; incarnation: string; acknowledged?: true }
-  /** The periodic and final counters; each service chooses its own (`service.reportStats`). */
-  stats: Record<string, unknown>
+  /** The periodic and final counters; each service chooses its own (`service.reportStats`), and every one has the CPU time its process has used so far (`cpuMs`). */
+  stats: Record<string, unknown> & { cpuMs: number }
   shutdown: { reason?: string; exitCode?: number }
+  /** With CPU_PROFILE_MS: the functions that took the most CPU over the profile, by share of its samples. */
+  "cpu-profile": { ms: number; hotspots: Array<{ where: string; selfPercent: number }> }
   crash: Record<string, never>
   listening: Endpoint
   /** Once per socket at start: the options it runs with (read back from the socket). */

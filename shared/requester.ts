@@ -14,6 +14,7 @@
 import { Request } from "zeromq"
 import { encodeEnvelope, type Envelope } from "./envelope.js"
 import { Inbox } from "./inbox.js"
+import { RoundTrips } from "./round-trips.js"
 import { idle, ticks } from "./pace.js"
 import type { Service } from "./service.js"
 import { connectSocket, isClosedError, isTimeoutError, requestOptions } from "./sockets.js"
@@ -34,6 +35,8 @@ export interface RequesterOptions {
   requests: number
   /** The body of every request (null: {"question": "request <n>"}). */
   body: Record<string, unknown> | null
+  /** Padding added to each request's body (the bench's message sizes). */
+  payloadBytes?: number
   /** Once, at start: try a second send before the first reply, to show REQ refusing it. */
   showLockstep?: boolean
 }
@@ -51,7 +54,8 @@ export async function runRequester(service: Service<unknown>, options: Requester
     connectSocket(service, new Request({ ...requestOptions(service.config), receiveTimeout: options.timeoutMs || -1 }), options.connect, "req")
 
   let client = openSocket()
-  service.reportStats(() => ({ ...counts, badMessages: inbox.badMessages }))
+  const roundTrips = new RoundTrips()
+  service.reportStats(() => ({ ...counts, badMessages: inbox.badMessages, ...roundTrips.take() }))
   service.onStop(() => {
     if (inFlight === undefined) return
     log.warn("abandoned", `request ${inFlight} still awaited its reply when the client stopped`, {
@@ -105,6 +109,7 @@ export async function runRequester(service: Service<unknown>, options: Requester
         return "invalid"
       }
       const rttMs = Math.round((performance.now() - started) * 100) / 100
+      roundTrips.record(performance.now() - started)
       service.message("received", `reply to request ${request.seq} in ${rttMs} ms`, {
         producer: reply.producer,
         incarnation: reply.incarnation,
@@ -141,9 +146,10 @@ export async function runRequester(service: Service<unknown>, options: Requester
     }
   }
 
+  const padding = options.payloadBytes ? { padding: "x".repeat(options.payloadBytes) } : {}
   try {
     for await (const _ of ticks(service, 1000 / options.intervalMs)) {
-      const request = producer.next(options.body ?? { question: `request ${producer.lastSeq + 1}` })
+      const request = producer.next({ ...(options.body ?? { question: `request ${producer.lastSeq + 1}` }), ...padding })
       counts.requests += 1
       inFlight = request.seq
       for (let attemptNo = 0; ; attemptNo++) {

@@ -7,6 +7,7 @@ import type { DeliveryPromise } from "./accounting.js"
 import { COMMON_SETTINGS, ConfigError, loadEnvFile, parseConfig, pick, type ConfigOf, type Spec } from "./config.js"
 import { newIncarnation, Producer } from "./envelope.js"
 import { createLog, type EventLog, type Fields, type LogCall } from "./logger.js"
+import { profileOnce } from "./profile.js"
 
 export const commonSpec = pick(...COMMON_SETTINGS)
 
@@ -77,7 +78,12 @@ export function startService<S extends Spec>(ownPattern: string, spec: S, env: N
   let statsFields: () => Fields = () => ({})
   let stopping = false
 
-  const writeStats = () => log.info("stats", "totals", statsFields())
+  // With the CPU time used so far: two lines give a service's CPU load between them (the bench reads it so).
+  const cpuMs = () => {
+    const { user, system } = process.cpuUsage()
+    return Math.round((user + system) / 1000)
+  }
+  const writeStats = () => log.info("stats", "totals", { ...statsFields(), cpuMs: cpuMs() })
   const statsTimer = setInterval(writeStats, config.STATS_INTERVAL_MS)
 
   async function stop(reason: string, exitCode = 0): Promise<never> {
@@ -105,6 +111,7 @@ export function startService<S extends Spec>(ownPattern: string, spec: S, env: N
   }
 
   for (const name of ["SIGTERM", "SIGINT"] as const) process.on(name, () => void stop(name))
+  if (config.CPU_PROFILE_MS > 0) profileOnce(log, config.CPU_PROFILE_DELAY_MS, config.CPU_PROFILE_MS)
   process.on("uncaughtException", error => {
     log.error("crash", `uncaught exception: ${error.stack ?? String(error)}`)
     process.exit(1)
@@ -140,7 +147,8 @@ export function startService<S extends Spec>(ownPattern: string, spec: S, env: N
         ...(acknowledged ? { acknowledged } : {}),
       })
     },
-    pause: ms => sleep(ms, undefined, { signal: controller.signal }).catch(() => undefined),
+    // No timer for 0 ms: a timer's shortest sleep is about 1 ms, which would cap a loop with no work at a thousand a second.
+    pause: ms => (ms > 0 ? sleep(ms, undefined, { signal: controller.signal }).catch(() => undefined) : Promise.resolve()),
     stop,
   }
 }

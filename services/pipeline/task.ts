@@ -14,6 +14,8 @@ export interface TaskBody {
    * (the reliable ventilator journals them); absent: the envelope's incarnation.
    */
   epoch?: string
+  /** PIPELINE_PAYLOAD_BYTES of padding (the bench's message sizes). */
+  padding?: string
 }
 
 export interface TaskRef {

@@ -18,6 +18,7 @@ const service = startService(
     "PIPELINE_RATE",
     "PIPELINE_WORK_MS_MIN",
     "PIPELINE_WORK_MS_MAX",
+    "PIPELINE_PAYLOAD_BYTES",
     "PIPELINE_TASKS",
     "PIPELINE_WAIT_FOR_WORKERS",
     "PIPELINE_READY_BIND",
@@ -62,8 +63,13 @@ log.info("ventilating", `pushing tasks at ${config.PIPELINE_RATE}/s`, {
   tasks: config.PIPELINE_TASKS,
 })
 
+const padding = config.PIPELINE_PAYLOAD_BYTES > 0 ? { padding: "x".repeat(config.PIPELINE_PAYLOAD_BYTES) } : {}
 for await (const _ of ticks(service, config.PIPELINE_RATE)) {
-  const envelope = producer.next<TaskBody>({ taskId: producer.lastSeq + 1, workMs: randomBetween(config.PIPELINE_WORK_MS_MIN, config.PIPELINE_WORK_MS_MAX) })
+  const envelope = producer.next<TaskBody>({
+    taskId: producer.lastSeq + 1,
+    workMs: randomBetween(config.PIPELINE_WORK_MS_MIN, config.PIPELINE_WORK_MS_MAX),
+    ...padding,
+  })
   const started = Date.now()
   try {
     await ventilator.send(encodeEnvelope(envelope))

@@ -10,7 +10,7 @@ import { startService } from "../../shared/service.js"
 
 const service = startService(
   "reqrep",
-  pick("REQREP_CONNECT", "REQREP_INTERVAL_MS", "REQREP_TIMEOUT_MS", "REQREP_SHOW_LOCKSTEP", "REQREP_REQUESTS", "REQREP_BODY"),
+  pick("REQREP_CONNECT", "REQREP_INTERVAL_MS", "REQREP_TIMEOUT_MS", "REQREP_SHOW_LOCKSTEP", "REQREP_REQUESTS", "REQREP_BODY", "REQREP_PAYLOAD_BYTES"),
 )
 const { config } = service
 
@@ -22,5 +22,6 @@ await runRequester(service, {
   retryBackoffMs: 0,
   requests: config.REQREP_REQUESTS,
   body: config.REQREP_BODY,
+  payloadBytes: config.REQREP_PAYLOAD_BYTES,
   showLockstep: config.REQREP_SHOW_LOCKSTEP,
 })

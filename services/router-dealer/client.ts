@@ -10,6 +10,7 @@ import { pick } from "../../shared/config.js"
 import { encodeEnvelope, EMPTY, type Envelope } from "../../shared/envelope.js"
 import { Inbox } from "../../shared/inbox.js"
 import { idle, pastDeadline, ticks } from "../../shared/pace.js"
+import { RoundTrips } from "../../shared/round-trips.js"
 import { startService } from "../../shared/service.js"
 import { connectSocket, eachMessage, isClosedError, socketOptions } from "../../shared/sockets.js"
 import { PendingRequests, RequestTimeout } from "./pending.js"
@@ -21,6 +22,8 @@ const service = startService(
     "ROUTER_DEALER_RATE",
     "ROUTER_DEALER_TIMEOUT_MS",
     "ROUTER_DEALER_BURST",
+    "ROUTER_DEALER_MAX_PENDING",
+    "ROUTER_DEALER_PAYLOAD_BYTES",
     "ROUTER_DEALER_REQUESTS",
     "ROUTER_DEALER_CLIENT_IDENTITY",
   ),
@@ -35,7 +38,8 @@ const identity = config.ROUTER_DEALER_CLIENT_IDENTITY ? { routingId: config.ROUT
 const client = connectSocket(service, new Dealer({ ...socketOptions(config, "both"), ...identity }), config.ROUTER_DEALER_FRONTEND_CONNECT, "dealer")
 const counts = { requests: 0, answered: 0, lost: 0, lateReplies: 0, unexpected: 0, abandoned: 0 }
 
-service.reportStats(() => ({ ...counts, pending: pending.size, badMessages: inbox.badMessages }))
+const roundTrips = new RoundTrips()
+service.reportStats(() => ({ ...counts, pending: pending.size, badMessages: inbox.badMessages, ...roundTrips.take() }))
 service.onStop(() => {
   const ids = pending.abandonAll()
   counts.abandoned += ids.length
@@ -75,6 +79,7 @@ async function awaitReply(id: number, answered: Promise<Envelope>, started: numb
     const reply = await answered
     counts.answered += 1
     const rttMs = Math.round((performance.now() - started) * 100) / 100
+    roundTrips.record(performance.now() - started)
     service.message("received", `reply to request ${id} in ${rttMs} ms`, {
       id,
       producer: reply.producer,
@@ -92,11 +97,14 @@ async function awaitReply(id: number, answered: Promise<Envelope>, started: numb
   }
 }
 
+const padding = config.ROUTER_DEALER_PAYLOAD_BYTES > 0 ? { padding: "x".repeat(config.ROUTER_DEALER_PAYLOAD_BYTES) } : {}
 const allSent = () => (config.ROUTER_DEALER_REQUESTS > 0 && producer.lastSeq >= config.ROUTER_DEALER_REQUESTS) || pastDeadline(service)
 for await (const _ of ticks(service, config.ROUTER_DEALER_RATE)) {
   if (allSent()) break
   for (let n = 0; n < config.ROUTER_DEALER_BURST && !service.stopping && !allSent(); n++) {
-    const envelope = producer.next({ question: `request ${producer.lastSeq + 1}` })
+    if (config.ROUTER_DEALER_MAX_PENDING > 0) await pending.fewerThan(config.ROUTER_DEALER_MAX_PENDING)
+    if (service.stopping) break
+    const envelope = producer.next({ question: `request ${producer.lastSeq + 1}`, ...padding })
     const id = envelope.seq
     counts.requests += 1
     const answered = pending.add(id, config.ROUTER_DEALER_TIMEOUT_MS)

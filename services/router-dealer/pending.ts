@@ -37,6 +37,7 @@ export class PendingRequests {
   private readonly entries = new Map<number, Entry>()
   private readonly timedOut = new Set<number>()
   private emptied: Array<() => void> = []
+  private below: Array<{ limit: number; resolve: () => void }> = []
 
   get size(): number {
     return this.entries.size
@@ -48,8 +49,15 @@ export class PendingRequests {
     return new Promise(resolve => this.emptied.push(resolve))
   }
 
+  /** Resolves when fewer than `limit` requests are pending (at once when fewer are). */
+  fewerThan(limit: number): Promise<void> {
+    if (this.entries.size < limit) return Promise.resolve()
+    return new Promise(resolve => this.below.push({ limit, resolve }))
+  }
+
   private remove(id: number): void {
     this.entries.delete(id)
+    this.below = this.below.filter(waiter => (this.entries.size < waiter.limit ? (waiter.resolve(), false) : true))
     if (this.entries.size > 0) return
     for (const resolve of this.emptied.splice(0)) resolve()
   }
@@ -89,6 +97,7 @@ export class PendingRequests {
     }
     this.entries.clear()
     for (const resolve of this.emptied.splice(0)) resolve()
+    for (const waiter of this.below.splice(0)) waiter.resolve()
     return ids
   }
 }

@@ -129,6 +129,7 @@ describe("docs/logs.md", () => {
       producing: true,
       stats: true,
       shutdown: true,
+      "cpu-profile": true,
       crash: true,
       listening: true,
       connecting: true,

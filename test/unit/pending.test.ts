@@ -59,4 +59,21 @@ describe("PendingRequests", () => {
     for (const request of requests) await assert.rejects(request, RequestAbandoned)
     assert.equal(pending.size, 0)
   })
+
+  it("lets a sender wait until fewer than a limit are pending (ROUTER_DEALER_MAX_PENDING)", async () => {
+    const pending = new PendingRequests()
+    await pending.fewerThan(1)
+    const requests = [1, 2, 3].map(id => pending.add(id, 10_000))
+    let below3 = false
+    let below2 = false
+    const waits = [pending.fewerThan(3).then(() => (below3 = true)), pending.fewerThan(2).then(() => (below2 = true))]
+    await Promise.resolve()
+    assert.equal(below3, false, "three pending: not fewer than 3")
+    pending.resolve(1, reply(1))
+    await waits[0]
+    assert.equal(below2, false, "two pending: not fewer than 2")
+    pending.abandonAll()
+    await waits[1]
+    for (const request of requests) await request.catch(() => undefined)
+  })
 })
