@@ -21,6 +21,7 @@ COPY shared ./shared
 COPY services ./services
 COPY tools ./tools
 COPY observer ./observer
+COPY bench ./bench
 RUN npm run --silent build && npm prune --omit=dev --no-audit --no-fund --loglevel=error
 # Only what runs: zeromq's prebuilt addons for this platform (not the others',
 # nor its C++ sources and build scripts, nor the headers it was built with).

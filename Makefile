@@ -20,7 +20,7 @@ export LAB_IMAGE
 # The Docker socket's group, for the observer (read when a command runs: set-up may create the socket).
 export DOCKER_GID = $(shell stat -c %g /var/run/docker.sock 2>/dev/null || echo 0)
 
-.PHONY: stack swarm-sim-up swarm-sim-down swarm-up swarm-down swarm-logs keys udp fault heal faults observer-cost report help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
+.PHONY: bench stack swarm-sim-up swarm-sim-down swarm-up swarm-down swarm-logs keys udp fault heal faults observer-cost report help up down build check-config config logs events ps kill stop start pause unpause restart late-subscriber snail book reliable touch filer-req filer-req-loop test test-unit test-process test-e2e format test-runs lint typecheck offline-image scenario scenarios scenarios-list chaos verdicts
 NAME ?=
 SCENARIOS := node --import tsx scenarios/runner/cli.ts
 
@@ -171,6 +171,9 @@ CHAOS := node --import tsx scenarios/chaos/cli.ts
 CHAOS_PATTERNS := pipeline reqrep router-dealer pubsub
 chaos: node_modules build ## Naive vs reliable under the same random faults: make chaos PATTERN=pipeline DURATION=60 SEED=1 [FAULTS=kill,pause,disconnect,loss,blackhole]
 	@$(CHAOS) --verdicts "$(PATTERN)" "$(DURATION)" "$(SEED)" "$(FAULTS)"
+
+bench: node_modules build ## What each pattern costs: raw zeromq.js on loopback, over the bridge, the lab's services; writes runs/bench-<time>/ and docs/bench.md (COLD=1: a cold make up too)
+	@node --import tsx bench/cli.ts
 
 verdicts: node_modules build ## The long runs: the whole catalogue, then every pattern's 60 s chaos run; rewrites docs/verdicts.md
 	@$(SCENARIOS) all --verdicts docs/verdicts.md; status=$$?; \

@@ -60,6 +60,16 @@ export default tseslint.config(
       ],
     },
   },
+  // The bench's raw pair is plain zeromq.js: nothing of the lab's may creep into what it measures against.
+  {
+    files: ["bench/raw/**/*.ts", "bench/meter.ts", "bench/figures.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/shared/**", "**/services/**", "**/harness/**", "**/scenarios/**"], message: "the raw pair measures zeromq.js alone." }] },
+      ],
+    },
+  },
   {
     files: ["**/*.js"],
     languageOptions: { globals: { console: "readonly", process: "readonly" } },
