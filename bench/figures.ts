@@ -39,7 +39,11 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
-/** Nearest rank: the smallest value with at least p % of the values at or below it. */
+/**
+ * Nearest rank: the smallest value with at least p % of the values at or below
+ * it. The same rule as shared/accounting.ts's, in a copy of its own: the raw
+ * pair's meter uses it, and the raw pair imports nothing of the lab's.
+ */
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN
   const sorted = [...values].sort((a, b) => a - b)
